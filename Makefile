@@ -1,0 +1,49 @@
+# crmkit: `make report` renders the demo reports, `make test` runs the whole test suite.
+# Both create .venv and install crmkit with pinned dependencies first (Python 3.11+).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PARAMS ?= params/demo.yaml
+PERIOD ?= latest
+JOBS   ?= 2
+
+.PHONY: help setup report test lab lint nbclean bench demo-data clean
+
+help:
+	@echo "make report   set up, render the demo reports, print where index.html is"
+	@echo "make test     set up, run the whole test suite (lint, unit, notebooks)"
+	@echo "make lab      set up, open JupyterLab on notebooks/ with the crmkit kernel"
+	@echo "make bench    run the benchmarks (10x and 100x demo size) and record results"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "crmkit needs Python 3.11+, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name crmkit --display-name "Python (crmkit)" >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/crmkit report --params $(PARAMS) --period $(PERIOD) --jobs $(JOBS)
+
+test: $(STAMP)
+	$(BIN)/ruff check crmkit tests bench tools notebooks
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+nbclean: $(STAMP)
+	$(BIN)/python -c "import glob; from crmkit.notebooks import normalise_notebook as n; [print('cleaned', p) for p in sorted(glob.glob('notebooks/*.ipynb')) if n(p)]"
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_foundation.py
+
+demo-data: $(STAMP)
+	$(BIN)/crmkit demo-data --out demo_csv
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache

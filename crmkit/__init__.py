@@ -1,0 +1,47 @@
+"""crmkit: CRM analytics kit.
+
+Load a CRM export once (:func:`prepare` / :func:`open_data`), then call the
+analysis functions on its canonical tables; notebooks in ``notebooks/`` tell the
+story and ``crmkit report`` renders them into HTML.
+"""
+
+__version__ = "0.1.0"
+
+from .cleaning import clean, source_fixes
+from .dataset import Dataset
+from .datasets import load_cdnow, load_demo
+from .errors import CrmkitError, DataValidationError, ParamsError
+from .io import load_dataset, read_params, write_dataset
+from .kpi import completed_orders, headline, kpi_findings, kpi_table, kpi_trend
+from .periods import Period, parse_period
+from .pipeline import Prepared, open_data, prepare, profile_tables
+from .report import drop_pii, save_summary, save_table
+
+__all__ = [
+    "__version__",
+    "Dataset",
+    "Prepared",
+    "Period",
+    "CrmkitError",
+    "DataValidationError",
+    "ParamsError",
+    "clean",
+    "source_fixes",
+    "completed_orders",
+    "drop_pii",
+    "headline",
+    "kpi_findings",
+    "kpi_table",
+    "kpi_trend",
+    "load_cdnow",
+    "load_dataset",
+    "load_demo",
+    "open_data",
+    "parse_period",
+    "prepare",
+    "profile_tables",
+    "read_params",
+    "save_summary",
+    "save_table",
+    "write_dataset",
+]

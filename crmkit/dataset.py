@@ -1,0 +1,90 @@
+"""The :class:`Dataset` container: canonical tables plus what is known about them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from .schema import TABLES
+
+__all__ = ["Dataset"]
+
+
+@dataclass
+class Dataset:
+    """A CRM dataset in canonical form.
+
+    Parameters
+    ----------
+    name : str
+        Short name, used in report paths (``reports/<name>/<period>/``).
+    tables : dict of str to DataFrame
+        Canonical tables keyed by table name (see :mod:`crmkit.schema`). Only
+        ``orders`` is required.
+    currency : str, default "¥"
+        Currency symbol shown in reports.
+    as_of : pandas.Timestamp, optional
+        Date the export was taken; dates after it are treated as future dates.
+    truth : dict, optional
+        Planted truth of a synthetic dataset (``None`` for real data).
+    meta : dict
+        Free-form information (source, attribution, params file, ...).
+    """
+
+    name: str
+    tables: dict[str, pd.DataFrame]
+    currency: str = "¥"
+    as_of: pd.Timestamp | None = None
+    truth: dict[str, Any] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        unknown = set(self.tables) - set(TABLES)
+        if unknown:
+            raise KeyError(f"unknown tables {sorted(unknown)}; canonical tables are {list(TABLES)}")
+
+    def __getattr__(self, item: str) -> pd.DataFrame | None:
+        # ds.orders, ds.customers, ... ; None when the table is absent.
+        if item in TABLES:
+            return self.__dict__["tables"].get(item)
+        raise AttributeError(item)
+
+    def has(self, *names: str) -> bool:
+        """Return True when every named table is present and non-empty."""
+        return all(n in self.tables and len(self.tables[n]) > 0 for n in names)
+
+    def missing(self, names) -> list[str]:
+        """Return the tables among ``names`` that are absent or empty."""
+        return [n for n in names if not self.has(n)]
+
+    def with_tables(self, **tables: pd.DataFrame) -> Dataset:
+        """Return a copy with some tables replaced (pure; ``self`` is unchanged)."""
+        new = dict(self.tables)
+        new.update(tables)
+        return replace(self, tables=new)
+
+    @property
+    def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First and last order date."""
+        d = self.tables["orders"]["order_date"]
+        return d.min(), d.max()
+
+    def fingerprint(self) -> str:
+        """Return a short content hash of all tables (stable across runs)."""
+        h = hashlib.sha256()
+        for name in sorted(self.tables):
+            df = self.tables[name]
+            h.update(name.encode())
+            h.update(",".join(map(str, df.columns)).encode())
+            h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+        return h.hexdigest()[:16]
+
+    def summary(self) -> pd.DataFrame:
+        """Rows and columns per table."""
+        return pd.DataFrame(
+            [(n, len(df), df.shape[1]) for n, df in self.tables.items()],
+            columns=["table", "rows", "columns"],
+        )
