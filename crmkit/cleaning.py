@@ -159,8 +159,10 @@ def _normalise_labels(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     stripped = u.str.strip().str.replace(r"\s+", " ", regex=True)
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     freq = pd.DataFrame({"stripped": stripped, "key": stripped.str.casefold(), "n": counts})
-    best = (freq.groupby(["key", "stripped"], sort=False)["n"].sum().reset_index()
-            .sort_values(["key", "n", "stripped"], ascending=[True, False, True])
+    # most frequent spelling wins; on a tie the lower-case one, then the first seen
+    best = freq.groupby(["key", "stripped"], sort=False)["n"].sum().reset_index()
+    best["is_lower"] = best["stripped"] == best["stripped"].str.lower()
+    best = (best.sort_values(["key", "n", "is_lower"], ascending=[True, False, False], kind="stable")
             .drop_duplicates("key").set_index("key")["stripped"])
     canon = freq["key"].map(best).astype("string")
     changed_u = (canon != u).to_numpy(dtype=bool)

@@ -187,8 +187,9 @@ def kpi_trend(orders: pd.DataFrame, *, freq: str = "M") -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Index ``period_start`` (Timestamp); columns ``revenue``, ``orders``,
-        ``active_customers``, ``new_customers``, ``aov``.
+        Index ``period_start`` (Timestamp), every bucket from the first to the last
+        purchase (empty ones as zeros); columns ``revenue``, ``orders``,
+        ``active_customers``, ``new_customers``, ``aov`` (NaN without orders).
     """
     p = completed_orders(orders)
     bucket = p["order_date"].dt.to_period("W-SUN" if freq == "W" else freq).dt.start_time
@@ -201,8 +202,13 @@ def kpi_trend(orders: pd.DataFrame, *, freq: str = "M") -> pd.DataFrame:
         "active_customers": g["customer_id"].nunique(),
         "new_customers": p.loc[is_first_bucket].assign(_b=bucket[is_first_bucket]).groupby("_b")["customer_id"].nunique(),
     }).fillna({"new_customers": 0})
+    if len(out):
+        # months without a purchase are shown as zeros, not skipped
+        full = pd.period_range(out.index.min(), out.index.max(),
+                               freq="W-SUN" if freq == "W" else freq).start_time
+        out = out.reindex(full, fill_value=0)
     out["new_customers"] = out["new_customers"].astype(int)
-    out["aov"] = out["revenue"] / out["orders"]
+    out["aov"] = out["revenue"] / out["orders"].where(out["orders"] > 0)
     out.index.name = "period_start"
     return out
 

@@ -1,0 +1,81 @@
+"""KPIs checked by hand on the nine-order dataset of conftest.tiny_orders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmkit.datasets import load_cdnow
+from crmkit.kpi import completed_orders, headline, kpi_findings, kpi_table, kpi_trend
+from crmkit.periods import parse_period
+
+Q2 = parse_period("2025-Q2")
+
+
+def test_completed_orders_excludes_returns_cancellations_and_zero(tiny_orders):
+    extra = pd.concat([tiny_orders, tiny_orders.iloc[[0]].assign(order_id="z", revenue=0.0)])
+    assert completed_orders(extra)["order_id"].tolist() == ["o1", "o2", "o3", "o4", "o6", "o7", "o9"]
+
+
+def test_kpi_table_hand_computed(tiny_orders):
+    spend = pd.DataFrame({"date": pd.to_datetime(["2025-03-31", "2025-04-01", "2025-06-30"]),
+                          "channel": "search", "spend": [1000.0, 100.0, 50.0]})
+    surveys = pd.DataFrame({"customer_id": "c1", "survey_date": pd.to_datetime(["2025-05-01"] * 5),
+                            "nps_score": pd.array([10, 9, 7, 3, 0], dtype="Int64"),
+                            "csat_score": pd.array([5, 4, 3, 2, 1], dtype="Int64")})
+    k = kpi_table(tiny_orders, period=Q2, marketing_spend=spend, surveys=surveys)
+    v = k["value"]
+    # Q2 purchases: o2 50, o3 150 (c1), o6 30, o7 70 (c3; 23:00 on the last day counts)
+    assert v["revenue"] == 300 and v["orders"] == 4
+    assert v["active_customers"] == 2
+    assert v["new_customers"] == 1  # c3; c4's first purchase is 1 July (its June order was cancelled)
+    assert v["aov"] == 75 and v["purchase_frequency"] == 2 and v["repurchase_rate"] == 1.0
+    assert v["retention_rate"] == 0.5 and v["churn_rate"] == 0.5  # of Q1's c1, c2 only c1 came back
+    assert v["return_rate"] == 0.0
+    assert v["ltv_simple"] == pytest.approx(75 * 2 * (1 / 0.5))
+    assert v["cac"] == 150  # 100 + 50 spent in Q2, one new customer
+    assert v["nps"] == pytest.approx(0.0)  # 40% promoters - 40% detractors
+    assert v["csat"] == pytest.approx(0.4)
+    p = k["previous"]  # Q1: o1 100 (c1), o4 80 (c2); o5 returned
+    assert p["revenue"] == 180 and p["new_customers"] == 2 and p["aov"] == 90
+    assert p["return_rate"] == pytest.approx(1 / 3)
+    assert np.isnan(p["retention_rate"])  # nobody bought in 2024-Q4
+    assert k.loc["revenue", "change"] == pytest.approx(300 / 180 - 1)
+    assert k.loc["cac", "previous"] == 1000 / 2
+
+
+def test_kpi_table_without_optional_tables_has_no_cac_nps(tiny_orders):
+    k = kpi_table(tiny_orders, period=Q2)
+    assert not {"cac", "nps", "csat", "ltv_cac_ratio"} & set(k.index)
+
+
+def test_kpi_trend_monthly(tiny_orders):
+    t = kpi_trend(tiny_orders, freq="M")
+    assert t.index[0] == pd.Timestamp("2025-01-01") and len(t) == 7  # Jan..Jul, March empty
+    assert t["revenue"].tolist() == [100, 80, 0, 200, 30, 70, 20]
+    assert t["orders"].tolist() == [1, 1, 0, 2, 1, 1, 1]
+    assert t["new_customers"].tolist() == [1, 1, 0, 0, 1, 0, 1]
+    assert t.loc["2025-04-01", "aov"] == 100 and np.isnan(t.loc["2025-03-01", "aov"])
+
+
+def test_headline_and_findings_format(tiny_orders):
+    k = kpi_table(tiny_orders, period=Q2)
+    h = {r["kpi"]: r for r in headline(k, currency="¥")}
+    assert h["revenue"]["value"] == "¥300" and h["revenue"]["change"] == "+66.7%"
+    assert h["retention_rate"]["value"] == "50.0%"
+    text = " ".join(kpi_findings(k, period=Q2, currency="¥"))
+    assert "Revenue was **¥300** in 2025-Q2, up 66.7% on 2025-Q1" in text
+    assert "1 of them were new (50% of active)" in text
+
+
+def test_cdnow_quarter_matches_direct_computation():
+    orders = load_cdnow().orders
+    k = kpi_table(orders, period=parse_period("1997-Q4"))
+    q4 = orders[(orders.order_date >= "1997-10-01") & (orders.order_date <= "1997-12-31") & (orders.revenue > 0)]
+    assert k.loc["revenue", "value"] == pytest.approx(q4.revenue.sum())
+    assert k.loc["orders", "value"] == len(q4)
+    assert k.loc["active_customers", "value"] == q4.customer_id.nunique()
+    q3 = orders[(orders.order_date >= "1997-07-01") & (orders.order_date <= "1997-09-30") & (orders.revenue > 0)]
+    back = q3.customer_id.drop_duplicates().isin(q4.customer_id).mean()
+    assert k.loc["retention_rate", "value"] == pytest.approx(back)
