@@ -1,4 +1,9 @@
-"""Charts for the foundation reports. Each takes computed frames, ``ax=None``, returns the Axes."""
+"""Charts. Each function takes computed frames, ``ax=None``, and returns the Axes.
+
+The foundation charts live here; each analysis area has its own submodule
+(``crmkit.plots.segmentation``, ``crmkit.plots.lifecycle``, ...). No function calls
+``plt.show()``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .periods import Period
+from ..periods import Period
 
 __all__ = [
     "set_theme",
@@ -95,7 +100,7 @@ def plot_kpi_change(kpis: pd.DataFrame, *, ax=None):
     kpis : DataFrame
         Output of :func:`crmkit.kpi.kpi_table`.
     """
-    from .kpi import LOWER_IS_BETTER
+    from ..kpi import LOWER_IS_BETTER
 
     ax = _ax(ax)
     d = kpis.dropna(subset=["change"]).iloc[::-1]
