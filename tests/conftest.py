@@ -47,3 +47,68 @@ def tiny_orders() -> pd.DataFrame:
         "status": ["completed", "completed", "completed", "completed", "returned",
                    "completed", "completed", "cancelled", "completed"],
     })
+
+
+# --------------------------------------------------------------------------- end-to-end runs
+class RenderedReport:
+    """One ``crmkit report`` run of every notebook, shared by the end-to-end tests."""
+
+    def __init__(self, reports: Path, dataset: str, period: str, proc):
+        import json
+
+        self.returncode, self.stdout, self.stderr = proc.returncode, proc.stdout, proc.stderr
+        final = reports / dataset / period
+        failed = reports / dataset / "_failed" / period
+        # a failed run keeps its output aside; tests of the notebooks that worked still run
+        self.folder = failed if failed.exists() else final
+        self.manifest = json.loads((self.folder / "run.json").read_text()) if (self.folder / "run.json").exists() else {}
+
+    def status(self, stem: str) -> dict:
+        for n in self.manifest.get("notebooks", []):
+            if n["notebook"] == stem:
+                return n
+        raise AssertionError(f"{stem} was not run; stderr:\n{self.stderr[-3000:]}")
+
+    def check(self, stem: str) -> str:
+        """Assert a notebook rendered with charts and no errors; return its HTML."""
+        import nbformat
+
+        st = self.status(stem)
+        assert st["status"] == "ok", f"{stem}: {st['error']}\n{self.stderr[-3000:]}"
+        html = (self.folder / f"{stem}.html").read_text(encoding="utf-8")
+        assert "data:image/png;base64" in html, f"{stem} has no chart"
+        nb = nbformat.read(self.folder / "notebooks" / f"{stem}.ipynb", as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                assert out.output_type != "error", f"{stem}: error output"
+                if out.output_type == "stream" and out.name == "stderr":
+                    assert "Traceback" not in out.text and "Warning" not in out.text, out.text[:500]
+        return html
+
+    def file(self, name: str) -> Path:
+        return self.folder / name
+
+
+def _render(tmp_path_factory, params: str, period: str, dataset: str) -> RenderedReport:
+    import subprocess
+    import sys
+
+    reports = tmp_path_factory.mktemp(f"report-{dataset}")
+    proc = subprocess.run(
+        [sys.executable, "-m", "crmkit", "report", "--params", params, "--period", period,
+         "--jobs", "2", "--reports-dir", str(reports)],
+        cwd=ROOT, capture_output=True, text=True, timeout=1800,
+    )
+    return RenderedReport(reports, dataset, period, proc)
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory) -> RenderedReport:
+    """Every notebook rendered for the demo data, latest quarter (2025-Q4)."""
+    return _render(tmp_path_factory, "params/demo.yaml", "2025-Q4", "demo")
+
+
+@pytest.fixture(scope="session")
+def cdnow_report(tmp_path_factory) -> RenderedReport:
+    """Every notebook rendered for CDNOW, 1997-Q4."""
+    return _render(tmp_path_factory, "params/cdnow.yaml", "1997-Q4", "cdnow")
