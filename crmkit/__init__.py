@@ -15,7 +15,7 @@ from .io import load_dataset, read_params, write_dataset
 from .kpi import completed_orders, headline, kpi_findings, kpi_table, kpi_trend
 from .periods import Period, parse_period
 from .pipeline import Prepared, open_data, prepare, profile_tables
-from .report import drop_pii, save_summary, save_table
+from .report import drop_pii, save_summary, save_table, table
 
 __all__ = [
     "__version__",
@@ -43,5 +43,6 @@ __all__ = [
     "read_params",
     "save_summary",
     "save_table",
+    "table",
     "write_dataset",
 ]

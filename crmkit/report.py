@@ -9,7 +9,7 @@ import pandas as pd
 
 from .schema import PII_COLUMNS
 
-__all__ = ["save_summary", "save_table", "drop_pii"]
+__all__ = ["save_summary", "save_table", "drop_pii", "table"]
 
 
 def save_summary(output_dir: str, name: str, data: dict) -> None:
@@ -44,3 +44,42 @@ def drop_pii(df: pd.DataFrame, *, table: str = "customers", show_pii: bool = Fal
     if show_pii:
         return df
     return df.drop(columns=[c for c in PII_COLUMNS.get(table, []) if c in df.columns])
+
+
+def table(df: pd.DataFrame, *, percent: tuple[str, ...] = (), money: tuple[str, ...] = (),
+          currency: str = "", index: bool = False, decimals: int = 2):
+    """Style a frame for a report: thousands separators, text left-aligned, index hidden.
+
+    Parameters
+    ----------
+    df : DataFrame
+    percent : tuple of str
+        Columns holding shares (0.25 is shown as 25.0%).
+    money : tuple of str
+        Columns shown with ``currency`` and no decimals.
+    currency : str, default ""
+    index : bool, default False
+        Show the index.
+    decimals : int, default 2
+        Decimals of other float columns.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    fmt = {}
+    for c in df.columns:
+        if c in percent:
+            fmt[c] = "{:.1%}"
+        elif c in money:
+            fmt[c] = currency + "{:,.0f}"
+        elif pd.api.types.is_integer_dtype(df[c]):
+            fmt[c] = "{:,}"
+        elif pd.api.types.is_float_dtype(df[c]):
+            fmt[c] = "{:,.%df}" % decimals
+    text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+    st = df.style.format(fmt, na_rep="–")
+    if text_cols:
+        st = st.set_properties(subset=text_cols, **{"text-align": "left"})
+    st = st.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}], overwrite=False)
+    return st if index else st.hide(axis="index")

@@ -51,6 +51,7 @@ __all__ = [
     "notebook_requirements",
     "default_notebooks_dir",
     "KERNEL_NAME",
+    "write_reports_index",
 ]
 
 KERNEL_NAME = "crmkit-runner"
@@ -290,6 +291,33 @@ def _index_page(dataset: str, period: Period, results: list[NotebookResult], kpi
     return _page(f"{dataset} {period.label}", body)
 
 
+def write_reports_index(reports_dir: str | Path) -> Path:
+    """Write ``reports/index.html``: every dataset and period with a published report."""
+    reports_dir = Path(reports_dir)
+    rows = ""
+    for run in sorted(reports_dir.glob("*/*/run.json")):
+        if run.parent.name.startswith((".", "_")):
+            continue
+        try:
+            m = json.loads(run.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        n_ok = sum(n["status"] == "ok" for n in m.get("notebooks", []))
+        rel = run.parent.relative_to(reports_dir).as_posix()
+        rows += (f"<tr><td>{html.escape(m.get('dataset', ''))}</td>"
+                 f"<td><a href='{html.escape(rel)}/index.html'>{html.escape(m.get('period', ''))}</a></td>"
+                 f"<td>{m.get('period_start', '')} to {m.get('period_end', '')}</td>"
+                 f"<td>{n_ok} of {len(m.get('notebooks', []))}</td>"
+                 f"<td>{html.escape(m.get('finished', ''))}</td></tr>")
+    body = ("<h1>crmkit reports</h1><table><tr><th>Dataset</th><th>Period</th><th>Dates</th>"
+            "<th>Notebooks rendered</th><th>Generated</th></tr>" + rows + "</table>")
+    out = reports_dir / "index.html"
+    tmp = out.with_suffix(f".tmp-{uuid.uuid4().hex[:6]}")
+    tmp.write_text(_page("crmkit reports", body), encoding="utf-8")
+    os.replace(tmp, out)
+    return out
+
+
 # --------------------------------------------------------------------------- swapping
 @contextlib.contextmanager
 def _lock(path: Path):
@@ -384,6 +412,8 @@ def run_report(
             results.append(_run_period(
                 nbs, period, prepared, prepared_dir, dataset_dir, env, fingerprint,
                 params_file=params_file, jobs=jobs, audience=audience, show_pii=show_pii, say=say))
+    with _lock(reports_dir / ".index.lock"):
+        write_reports_index(reports_dir)
     return results
 
 

@@ -99,6 +99,8 @@ def test_teaching_audience_shows_code_and_backfill(tmp_path):
     res = crmkit("report", "--params", "params/cdnow.yaml", "--period", "1998-01,1998-02",
                  "--audience", "teaching", "--only", "01", "--reports-dir", str(tmp_path))
     assert res.returncode == 0, res.stderr[-3000:]
+    top = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "href='cdnow/1998-01/index.html'" in top and "href='cdnow/1998-02/index.html'" in top
     for p in ("1998-01", "1998-02"):
         html = (tmp_path / "cdnow" / p / "01_kpi_overview.html").read_text(encoding="utf-8")
         assert "jp-InputArea-editor" in html.split("</style>")[-1] and "kpi_table" in html

@@ -34,37 +34,41 @@ Every crmkit report works on the same cleaned copy of the data. This report show
 
 One row per table: how many rows and columns arrived after mapping the export's columns to crmkit's names. Only `orders` is required; the other tables unlock more reports.
 """),
-    code("""display(ds.summary())"""),
+    code("""display(crmkit.table(ds.summary()))"""),
     md("""
 ## 2. Columns as loaded (before cleaning)
 
 For each column: its type, how many values are missing and how many distinct values it has. Examples of personal data (names, e-mails, phones) are masked. **How to read the chart:** long bars are columns with many gaps; a required column should have none.
 """),
     code("""profile = data.profile
-display(profile.style.format({"missing_share": "{:.1%}"}).hide(axis="index"))
-plots.plot_missing(profile);"""),
+display(crmkit.table(profile, percent=("missing_share",)))
+if profile["missing"].any():
+    plots.plot_missing(profile)
+else:
+    display(Markdown("No column has missing values."))"""),
     md("""
 ## 3. What cleaning changed
 
 Cleaning runs once per report run, in one place, with these rules: duplicates removed, labels unified, e-mails and phones normalised, missing labels filled, negative amounts treated as returns, future-dated orders removed, extreme orders flagged. Each row below is one rule on one table; rules that found nothing are listed too, so you can see what was checked.
 """),
     code("""log = data.cleaning_log
-display(log.style.hide(axis="index"))
-plots.plot_cleaning_log(log);"""),
+display(crmkit.table(log))
+if log["rows_affected"].any():
+    plots.plot_cleaning_log(log)"""),
     md("""
 ## 4. What to fix at the source
 
 Repairs here keep the reports running, but the cleanest fix is in the CRM itself. The list is ordered by the number of rows affected.
 """),
     code("""fixes = crmkit.source_fixes(log)
-display(fixes.style.hide(axis="index") if len(fixes) else Markdown("Nothing to fix: the export passed every rule."))"""),
+display(crmkit.table(fixes) if len(fixes) else Markdown("Nothing to fix: the export passed every rule."))"""),
     md("""
 ## 5. For workshops: planted defects versus what was found
 
 The bundled `demo` dataset has data-quality defects planted in known numbers. When the dataset carries that truth, this table compares it with the cleaning log: every row should match.
 """),
     code("""if ds.truth and "defects" in ds.truth:
-    display(crmkit.cleaning.compare_with_planted(log, ds.truth["defects"]).style.hide(axis="index"))
+    display(crmkit.table(crmkit.cleaning.compare_with_planted(log, ds.truth["defects"])))
 else:
     display(Markdown("This dataset has no planted truth (real data)."))"""),
     md("""
@@ -92,10 +96,9 @@ The headline numbers of a CRM: revenue, customers, order value, how many custome
 """),
     code("""kpis = crmkit.kpi_table(ds.orders, period=P, marketing_spend=ds.marketing_spend,
                         surveys=ds.surveys, **data.rules("kpi"))
-table = pd.DataFrame(crmkit.headline(kpis, currency=ds.currency)).set_index("kpi")
-table["definition"] = kpis["definition"]
-display(table.set_index("label").style.set_properties(
-    subset=["definition"], **{"text-align": "left", "font-size": "0.85em"}))
+shown = pd.DataFrame(crmkit.headline(kpis, currency=ds.currency)).set_index("kpi")
+shown["definition"] = kpis["definition"]
+display(crmkit.table(shown.rename(columns={"label": "KPI", "change": "change vs previous"})))
 crmkit.save_summary(output_dir, "kpi", {"period": P.label, "headline": crmkit.headline(
     kpis.loc[kpis.index.intersection(["revenue", "orders", "active_customers", "new_customers",
                                       "aov", "repurchase_rate", "retention_rate", "cac", "nps", "csat"])],

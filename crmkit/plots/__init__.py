@@ -81,7 +81,7 @@ def plot_trend(trend: pd.DataFrame, *, y: str = "revenue", period: Period | None
     if period is not None:
         ax.axvspan(period.start, period.end_exclusive, color="tab:orange", alpha=0.15,
                    label=f"report period {period.label}")
-        ax.legend(loc="upper left")
+        ax.legend(loc="best")
     if currency is not None:
         ax.yaxis.set_major_formatter(currency_formatter(currency))
     ax.set(xlabel="", ylabel=y.replace("_", " "), title=f"{y.replace('_', ' ').capitalize()} per month")

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from crmkit.dataset import Dataset
+from crmkit.pipeline import Prepared, open_data, prepare, profile_tables
+
+
+def test_prepare_save_load_roundtrip(root, tmp_path):
+    prep = prepare(root / "params" / "example_export.yaml")
+    prep.save(tmp_path / "p")
+    back = open_data("", str(tmp_path / "p"))
+    assert isinstance(back, Prepared)
+    for name, df in prep.dataset.tables.items():
+        pd.testing.assert_frame_equal(back.dataset.tables[name], df, check_dtype=False)
+    pd.testing.assert_frame_equal(back.cleaning_log, prep.cleaning_log)
+    assert back.dataset.fingerprint() == prep.dataset.fingerprint()
+    assert back.dataset.as_of == pd.Timestamp("2025-03-31") and back.dataset.currency == "¥"
+
+
+def test_rules_defaults_overridden_by_params():
+    ds = Dataset("x", {"orders": pd.DataFrame()})
+    prep = Prepared(ds, pd.DataFrame(), pd.DataFrame(), {"churn": {"horizon_days": 60}})
+    assert prep.rules("churn", {"horizon_days": 90, "lookback_days": 365}) == {
+        "horizon_days": 60, "lookback_days": 365}
+    assert prep.rules("absent", {"a": 1}) == {"a": 1}
+
+
+def test_profile_masks_personal_data():
+    ds = Dataset("x", {"customers": pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3"], "email": [None, "li.wei@example.com", "a@b.cn"],
+        "region": ["East", None, "East"]})})
+    prof = profile_tables(ds).set_index("column")
+    assert prof.loc["email", "example"] == "l***@example.com"
+    assert prof.loc["region", "missing"] == 1 and prof.loc["region", "distinct"] == 1
+    assert prof.loc["region", "missing_share"] == 1 / 3
