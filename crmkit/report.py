@@ -76,7 +76,7 @@ def table(df: pd.DataFrame, *, percent: tuple[str, ...] = (), money: tuple[str, 
         elif pd.api.types.is_integer_dtype(df[c]):
             fmt[c] = "{:,}"
         elif pd.api.types.is_float_dtype(df[c]):
-            fmt[c] = "{:,.%df}" % decimals
+            fmt[c] = f"{{:,.{decimals}f}}"
     text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
     st = df.style.format(fmt, na_rep="–")
     if text_cols:
