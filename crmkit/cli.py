@@ -116,7 +116,10 @@ def _demo_data(args) -> int:
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
         raise CrmkitError(f"{out} is not empty; choose a new folder (nothing was overwritten)")
-    ds = load_demo(seed=args.seed, n_customers=args.customers, defects=not args.clean)
+    try:
+        ds = load_demo(seed=args.seed, n_customers=args.customers, defects=not args.clean)
+    except ValueError as e:
+        raise CrmkitError(str(e)) from None
     files = write_dataset(ds, out, fmt="csv", encoding=args.encoding)
     for f in files:
         print(f)

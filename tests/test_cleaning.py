@@ -122,3 +122,17 @@ def test_compare_with_planted(messy):
     assert bool(row.loc["orders.exact_duplicates", "match"])
     assert not bool(row.loc["orders.future_date", "match"])
     assert row.loc["tickets.resolved_before_created", "planted"] == 0
+
+
+def test_demo_cleaning_log_finds_exactly_the_planted_defects():
+    from crmkit.datasets import load_demo
+
+    demo = load_demo()
+    out, log = clean(demo)
+    cmp = compare_with_planted(log, demo.truth["defects"])
+    assert cmp["match"].all(), cmp[~cmp["match"]]
+    assert cmp["planted"].sum() == 370  # 14 kinds of defect, all non-zero
+    assert (cmp["planted"] > 0).sum() == 14
+    # what remains is clean: no duplicate keys, nothing after the export date
+    assert out.orders["order_id"].is_unique and out.customers["customer_id"].is_unique
+    assert out.orders["order_date"].max() < pd.Timestamp("2026-01-01")

@@ -29,11 +29,13 @@ def test_bad_period_and_only(root, capsys):
 
 def test_demo_data_writes_csv_and_never_overwrites(tmp_path, capsys):
     out = tmp_path / "demo"
-    assert main(["demo-data", "--out", str(out), "--customers", "300", "--seed", "3"]) == 0
+    assert main(["demo-data", "--out", str(tmp_path / "x", ), "--customers", "100"]) == 2
+    assert "n_customers >= 500" in capsys.readouterr().err  # defects come in fixed counts
+    assert main(["demo-data", "--out", str(out), "--customers", "600", "--seed", "3"]) == 0
     orders = pd.read_csv(out / "orders.csv", encoding="utf-8-sig")
     customers = pd.read_csv(out / "customers.csv", encoding="utf-8-sig")
     assert {"order_id", "customer_id", "order_date", "revenue"} <= set(orders.columns)
-    assert customers["customer_id"].nunique() >= 250
+    assert customers["customer_id"].nunique() >= 500
     before = (out / "orders.csv").read_bytes()
     assert main(["demo-data", "--out", str(out)]) == 2
     assert "not empty" in capsys.readouterr().err
