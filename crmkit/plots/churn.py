@@ -1,0 +1,250 @@
+"""Charts of the churn analysis (:mod:`crmkit.churn`). Each takes computed frames and
+``ax=None`` and returns the Axes."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from . import currency_formatter
+
+__all__ = [
+    "plot_churn_over_time",
+    "plot_cutoff_plan",
+    "plot_odds_ratios",
+    "plot_churn_tree",
+    "plot_roc",
+    "plot_pr",
+    "plot_calibration",
+    "plot_lift",
+    "plot_gains",
+    "plot_profit_curve",
+    "plot_confusion",
+    "plot_importance",
+    "plot_partial_dependence",
+    "plot_score_distribution",
+]
+
+_PCT = mticker.PercentFormatter(1.0, decimals=0)
+_RISK_UP, _RISK_DOWN = "#ba2525", "#2f8132"
+
+
+def _ax(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_churn_over_time(rates: pd.DataFrame, *, plan=None, ax=None):
+    """Churn rate at each monthly cut-off (:func:`crmkit.churn.churn_rate_over_time`),
+    with the training and test cut-offs of ``plan`` marked."""
+    ax = _ax(ax)
+    ax.plot(rates.index, rates["churn_rate"], marker="o", color="#3e7cb1", label="churn rate")
+    if plan is not None:
+        for role, c, col in (("training", plan.train, "tab:purple"), ("test", plan.test, "tab:orange")):
+            ax.axvline(c, color=col, linestyle="--", linewidth=1.2, label=f"{role} cut-off")
+        ax.legend(loc="best")
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.set_ylim(0, 1)
+    ax.set(xlabel="cut-off (month end)", ylabel="churned in the next N days",
+           title="Churn rate of active customers, by cut-off")
+    return ax
+
+
+def plot_cutoff_plan(plan, *, ax=None):
+    """Timeline of the training, test and scoring cut-offs: the lookback window that
+    defines active customers and features (grey) and the label window (coloured)."""
+    ax = _ax(ax, figsize=(10, 2.8))
+    t = plan.table()
+    colors = {"train": "tab:purple", "test": "tab:orange", "score": "tab:green"}
+    labels = {"train": "training", "test": "test", "score": "scoring"}
+    for i, (role, r) in enumerate(t.iloc[::-1].iterrows()):
+        ax.barh(i, r["cutoff"] + pd.Timedelta(days=1) - r["active_since"], left=r["active_since"],
+                color="#cccccc", height=0.5)
+        known = bool(r["labels_known"])
+        ax.barh(i, r["label_to"] + pd.Timedelta(days=1) - r["label_from"], left=r["label_from"],
+                color=colors[role], height=0.5, alpha=1.0 if known else 0.35,
+                hatch=None if known else "//")
+        ax.text(r["cutoff"], i + 0.32, f"{r['cutoff']:%Y-%m-%d}", ha="center", va="bottom", fontsize=8)
+    ax.axvline(plan.data_end, color="black", linewidth=1)
+    ax.text(plan.data_end, len(t) - 0.45, " last day with data", fontsize=8, va="bottom")
+    ax.set_yticks(range(len(t)), [labels[r] for r in t.index[::-1]])
+    ax.set_ylim(-0.6, len(t) - 0.1)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.set(xlabel="grey: lookback (who is active, features)   colour: the N-day label window "
+                  "(hatched: not yet in the data)", ylabel="", title="Cut-offs of the churn study")
+    return ax
+
+
+def plot_odds_ratios(odds: pd.DataFrame, *, top: int = 15, ax=None):
+    """Odds ratios per standard deviation (:func:`crmkit.churn.odds_ratios`), log scale;
+    red raises churn, green lowers it."""
+    d = odds.head(top).iloc[::-1]
+    ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
+    colors = np.where(d["odds_ratio"] >= 1, _RISK_UP, _RISK_DOWN)
+    ax.barh(d.index, d["odds_ratio"] - 1, left=1, color=colors)
+    ax.axvline(1, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+    ax.set(xlabel="odds ratio for one standard deviation more (log scale; 1 = no effect)",
+           ylabel="", title="Logistic regression: what raises (red) or lowers (green) the odds of churn")
+    return ax
+
+
+def plot_churn_tree(model, *, ax=None, fontsize: int = 8):
+    """Draw a fitted decision-tree :class:`~crmkit.churn.ChurnModel` (:func:`sklearn.tree.plot_tree`).
+
+    Each box shows the split, the share of training customers in the node and the
+    shares who stayed and churned; darker orange means more churn.
+    """
+    from sklearn.tree import plot_tree
+
+    ax = _ax(ax, figsize=(14, 6))
+    plot_tree(model.estimator_[-1], feature_names=model.feature_names_,
+              class_names=["stay", "churn"], filled=True, proportion=True, impurity=False,
+              rounded=True, precision=2, fontsize=fontsize, ax=ax)
+    ax.set_title("Decision tree: the first splits that separate churners from stayers")
+    return ax
+
+
+def plot_roc(roc: pd.DataFrame, *, ax=None):
+    """ROC curves (:func:`crmkit.churn.roc_curves`) with the diagonal of a random score."""
+    ax = _ax(ax, figsize=(5.5, 5))
+    sns.lineplot(data=roc, x="fpr", y="tpr", hue="model", ax=ax, errorbar=None,
+                 estimator=None, sort=False)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="random")
+    ax.set(xlabel="share of stayers flagged (false positive rate)",
+           ylabel="share of churners flagged (true positive rate)", title="ROC curve (test cut-off)")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def plot_pr(pr: pd.DataFrame, *, base_rate: float | None = None, ax=None):
+    """Precision-recall curves (:func:`crmkit.churn.pr_curves`); the dotted line is the
+    base rate (the precision of contacting customers at random)."""
+    ax = _ax(ax, figsize=(5.5, 5))
+    sns.lineplot(data=pr, x="recall", y="precision", hue="model", ax=ax, errorbar=None,
+                 estimator=None, sort=False)
+    if base_rate is not None:
+        ax.axhline(base_rate, color="grey", linestyle=":", label="base rate")
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.xaxis.set_major_formatter(_PCT)
+    ax.set(xlabel="share of churners found (recall)", ylabel="share of flagged who churn (precision)",
+           title="Precision-recall curve (test cut-off)")
+    ax.legend(loc="lower left", fontsize=8)
+    return ax
+
+
+def plot_calibration(cal: pd.DataFrame, *, ax=None):
+    """Predicted versus observed churn (:func:`crmkit.churn.calibration_table`)."""
+    ax = _ax(ax, figsize=(5.5, 5))
+    sns.lineplot(data=cal, x="predicted", y="observed", hue="model", marker="o", ax=ax,
+                 errorbar=None, estimator=None, sort=False)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    ax.xaxis.set_major_formatter(_PCT)
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.set(xlabel="predicted churn probability (bin average)", ylabel="observed churn rate",
+           title="Calibration (test cut-off)")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_lift(gains: pd.DataFrame, *, ax=None):
+    """Churn rate by risk decile (:func:`crmkit.churn.gains_table`), base rate dotted."""
+    ax = _ax(ax)
+    ax.bar(gains.index.astype(str), gains["churn_rate"], color="#d9822b")
+    base = gains["churners"].sum() / gains["customers"].sum()
+    ax.axhline(base, color="black", linestyle=":", label=f"base rate {base:.0%}")
+    for x, (rate, lift) in enumerate(zip(gains["churn_rate"], gains["lift"])):
+        ax.text(x, rate, f"{lift:.1f}x", ha="center", va="bottom", fontsize=8)
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.legend(loc="upper right")
+    ax.set(xlabel="risk decile (1 = highest predicted risk)", ylabel="churn rate",
+           title="Churn rate and lift by risk decile (test cut-off)")
+    return ax
+
+
+def plot_gains(gains: pd.DataFrame, *, ax=None):
+    """Cumulative gains: share of all churners found when contacting the riskiest deciles."""
+    ax = _ax(ax, figsize=(5.5, 5))
+    x = np.r_[0, gains["cum_share_customers"].to_numpy()]
+    y = np.r_[0, gains["cum_share_churners"].to_numpy()]
+    ax.plot(x, y, marker="o", color="#3e7cb1", label="model")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="random order")
+    ax.xaxis.set_major_formatter(_PCT)
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.legend(loc="lower right")
+    ax.set(xlabel="share of customers contacted (riskiest first)", ylabel="share of churners reached",
+           title="Cumulative gains (test cut-off)")
+    return ax
+
+
+def plot_profit_curve(curve: pd.DataFrame, *, best=None, currency: str = "¥", ax=None):
+    """Expected profit by contact threshold (:func:`crmkit.churn.profit_curve`)."""
+    ax = _ax(ax)
+    ax.plot(curve["threshold"], curve["expected_profit"], color="#3e7cb1")
+    ax.axhline(0, color="black", linewidth=0.8)
+    if best is not None:
+        ax.axvline(best["threshold"], color="tab:red", linestyle="--",
+                   label=f"best threshold {best['threshold']:.0%}")
+        ax.legend(loc="best")
+    ax.xaxis.set_major_formatter(_PCT)
+    ax.yaxis.set_major_formatter(currency_formatter(currency))
+    ax.set(xlabel="contact customers whose churn probability is at least ...",
+           ylabel="expected profit", title="Expected profit of a retention campaign (test cut-off)")
+    return ax
+
+
+def plot_confusion(table: pd.DataFrame, *, ax=None):
+    """Heat map of :func:`crmkit.churn.confusion_table` with counts and row shares."""
+    ax = _ax(ax, figsize=(5.5, 3.5))
+    share = table.div(table.sum(axis=1), axis=0)
+    annot = table.map(lambda v: f"{v:,}") + "\n(" + share.map(lambda v: f"{v:.0%}") + " of row)"
+    sns.heatmap(share, annot=annot.to_numpy(), fmt="", cmap="Blues", vmin=0, vmax=1, cbar=False,
+                ax=ax, linewidths=1, linecolor="white")
+    ax.set(xlabel="decision", ylabel="what actually happened", title="Contacts at the chosen threshold")
+    ax.tick_params(axis="y", rotation=0)
+    return ax
+
+
+def plot_importance(importance: pd.DataFrame, *, top: int = 12, ax=None):
+    """Permutation importance (:func:`crmkit.churn.permutation_drivers`), coloured by group."""
+    d = importance.head(top)
+    ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
+    sns.barplot(x=d["importance"], y=d.index, hue=d["group"], dodge=False, ax=ax,
+                palette="tab10", orient="h")
+    ax.errorbar(d["importance"], np.arange(len(d)), xerr=d["importance_std"], fmt="none",
+                ecolor="black", elinewidth=0.8, capsize=2)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.legend(title="group", loc="lower right", fontsize=8)
+    ax.set(xlabel="drop in ROC AUC when the feature is shuffled", ylabel="",
+           title="Which features the best model relies on (test cut-off)")
+    return ax
+
+
+def plot_partial_dependence(pdp: pd.DataFrame, *, feature: str, ax=None):
+    """Average predicted churn as one feature varies (:func:`crmkit.churn.partial_dependence_table`)."""
+    ax = _ax(ax, figsize=(4.5, 3.5))
+    d = pdp.loc[pdp["feature"] == feature]
+    ax.plot(d["value"], d["churn_probability"], marker="o", color="#ba2525")
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.set(xlabel=feature, ylabel="average predicted churn", title=f"Partial dependence: {feature}")
+    return ax
+
+
+def plot_score_distribution(probability: pd.Series, *, threshold: float | None = None, ax=None):
+    """Histogram of churn probabilities with the contact threshold."""
+    ax = _ax(ax)
+    sns.histplot(probability, bins=40, ax=ax, color="#3e7cb1")
+    if threshold is not None:
+        ax.axvline(threshold, color="tab:red", linestyle="--", label=f"contact threshold {threshold:.0%}")
+        ax.legend(loc="upper center")
+    ax.xaxis.set_major_formatter(_PCT)
+    ax.set(xlabel="predicted churn probability", ylabel="customers",
+           title="Churn probability of the customers scored today")
+    return ax
