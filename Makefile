@@ -41,6 +41,11 @@ nbclean: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_foundation.py
+	$(BIN)/python bench/bench_synthetic.py
+	$(BIN)/python bench/bench_clv.py
+	$(BIN)/python bench/bench_segmentation.py
+	$(BIN)/python bench/bench_cohorts.py
+	$(BIN)/python bench/bench_churn.py
 
 demo-data: $(STAMP)
 	$(BIN)/crmkit demo-data --out demo_csv
