@@ -70,6 +70,7 @@ class NotebookResult:
     error: str = ""
     failed_cell: int | None = None
     missing_tables: list[str] = field(default_factory=list)
+    carried_from: str = ""  # a partial run (--only) kept this result from the run started then
 
 
 @dataclass
@@ -275,6 +276,9 @@ def _index_page(dataset: str, period: Period, results: list[NotebookResult], kpi
         extra = "".join(f" · <a href='{html.escape(h)}'>teaching version</a>" for h in r.html[1:])
         note = html.escape(r.error) if r.error else (
             "needs " + ", ".join(r.missing_tables) if r.missing_tables else "")
+        if r.carried_from:
+            note = (note + " · " if note else "") + f"from the run of {html.escape(r.carried_from)}"
+
         rows += (f"<tr><td>{link}{extra}</td><td><span class='badge {r.status}'>"
                  f"{r.status.replace('_', ' ')}</span></td><td>{r.seconds:.1f} s</td>"
                  f"<td>{note}</td></tr>")
@@ -364,7 +368,10 @@ def run_report(
     periods : list of str, default ("latest",)
         Period texts (see :func:`crmkit.periods.parse_period`); several give a backfill.
     only : list of str, optional
-        Subset of notebooks (numbers or names).
+        Subset of notebooks (numbers or names). The other notebooks' results of the
+        current report for the same period are carried over into the new one when that
+        report was made from the same data (same fingerprint); otherwise they are left
+        out and a message says so.
     jobs : int, default 1
         Notebooks run in parallel processes.
     audience : {"stakeholder", "teaching", "both"}, default "stakeholder"
@@ -411,20 +418,59 @@ def run_report(
         for period in plist:
             results.append(_run_period(
                 nbs, period, prepared, prepared_dir, dataset_dir, env, fingerprint,
-                params_file=params_file, jobs=jobs, audience=audience, show_pii=show_pii, say=say))
+                params_file=params_file, jobs=jobs, audience=audience, show_pii=show_pii, say=say,
+                partial=bool(only)))
     with _lock(reports_dir / ".index.lock"):
         write_reports_index(reports_dir)
     return results
 
 
+def _carry_over(final: Path, staging: Path, running: set[str], fingerprint: str,
+                say) -> dict[str, NotebookResult]:
+    """Copy the published report into ``staging`` for a partial run; return the kept results.
+
+    Results (and files) of notebooks that are not in ``running`` are kept when the
+    published report was made from the same data; the running notebooks overwrite
+    their own files.
+    """
+    manifest_file = final / "run.json"
+    if not manifest_file.exists():
+        return {}
+    try:
+        with _lock(final.parent / f".{final.name}.lock"):
+            old = json.loads(manifest_file.read_text(encoding="utf-8"))
+            if old.get("data_fingerprint") != fingerprint:
+                say(f"  the report in {final} was made from different data: the notebooks not run "
+                    "now are left out of the new report")
+                return {}
+            shutil.copytree(final, staging, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("run.json", "index.html"))
+    except (OSError, ValueError) as e:
+        say(f"  could not read the previous report in {final} ({e}); only the notebooks run now "
+            "are in the new report")
+        return {}
+    kept = {}
+    for entry in old.get("notebooks", []):
+        if entry.get("notebook") in running:
+            continue
+        entry = {k: v for k, v in entry.items() if k in NotebookResult.__dataclass_fields__}
+        entry["carried_from"] = entry.get("carried_from") or old.get("started", "")
+        kept[entry["notebook"]] = NotebookResult(**entry)
+    if kept:
+        say(f"  keeping {len(kept)} notebook(s) from the previous report: {', '.join(sorted(kept))}")
+    return kept
+
+
 def _run_period(nbs, period, prepared, prepared_dir, dataset_dir, env, fingerprint, *,
-                params_file, jobs, audience, show_pii, say) -> PeriodResult:
+                params_file, jobs, audience, show_pii, say, partial=False) -> PeriodResult:
     ds = prepared.dataset
     label = period.label
     staging = dataset_dir / f".staging-{label}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     staging.mkdir(parents=True)
     started = dt.datetime.now().isoformat(timespec="seconds")
     say(f"[{ds.name} {label}] {len(nbs)} notebook(s), {jobs} at a time")
+    carried = (_carry_over(dataset_dir / label, staging, {nb.stem for nb in nbs}, fingerprint, say)
+               if partial else {})
     results: dict[str, NotebookResult] = {}
     todo = []
     for nb in nbs:
@@ -463,8 +509,9 @@ def _run_period(nbs, period, prepared, prepared_dir, dataset_dir, env, fingerpri
             mark = "ok" if r["status"] == "ok" else "FAILED: " + r["error"]
             say(f"    {nb.stem} {mark} ({r['seconds']:.1f} s; {done}/{len(todo)} done, "
                 f"{len(todo) - done} left)")
-    ordered = [results[nb.stem] for nb in nbs]
-    failed = [r for r in ordered if r.status == "failed"]
+    results.update(carried)
+    ordered = [results[stem] for stem in sorted(results)]
+    failed = [r for r in ordered if r.status == "failed" and not r.carried_from]
     kpis = []
     summary_file = staging / "summaries" / "kpi.json"
     if summary_file.exists():

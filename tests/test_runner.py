@@ -181,3 +181,33 @@ def test_every_notebook_declares_its_tables():
     for nb in find_notebooks(ROOT / "notebooks"):
         title, requires = notebook_requirements(nb)
         assert "orders" in requires and title
+
+
+def test_only_keeps_the_other_notebooks_when_the_data_is_the_same(tmp_path):
+    """``--only 01`` after ``--only 00`` publishes both; with other data only 01 is kept."""
+    args = ["report", "--period", "1997-Q4", "--reports-dir", str(tmp_path)]
+    first = crmkit(*args, "--params", "params/cdnow.yaml", "--only", "00")
+    assert first.returncode == 0, first.stderr[-2000:]
+    folder = tmp_path / "cdnow" / "1997-Q4"
+    dq = (folder / "00_data_quality.html").read_bytes()
+    started = json.loads((folder / "run.json").read_text())["started"]
+    second = crmkit(*args, "--params", "params/cdnow.yaml", "--only", "01")
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "keeping 1 notebook(s) from the previous report: 00_data_quality" in second.stderr
+    check_report(folder, ["00_data_quality", "01_kpi_overview"])
+    assert (folder / "00_data_quality.html").read_bytes() == dq
+    assert (folder / "notebooks" / "00_data_quality.ipynb").is_file()
+    runs = {n["notebook"]: n for n in json.loads((folder / "run.json").read_text())["notebooks"]}
+    assert runs["00_data_quality"]["carried_from"] == started
+    assert runs["01_kpi_overview"]["carried_from"] == ""
+    assert f"from the run of {started}" in (folder / "index.html").read_text(encoding="utf-8")
+
+    # the same dataset name with other data (the 2,357-customer sample): nothing is mixed
+    other = tmp_path / "cdnow_other.yaml"
+    other.write_text((ROOT / "params" / "cdnow.yaml").read_text(encoding="utf-8").replace(
+        "name: cdnow ", "name: cdnow_sample "), encoding="utf-8")
+    third = crmkit(*args, "--params", str(other), "--only", "00")
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert "was made from different data" in third.stderr
+    check_report(folder, ["00_data_quality"])
+    assert (folder / "00_data_quality.html").read_bytes() != dq
