@@ -7,7 +7,7 @@ story and ``crmkit report`` renders them into HTML.
 
 __version__ = "0.1.0"
 
-from . import behaviour, churn, clv, cohorts, lifecycle, rfm, segmentation, synthetic
+from . import behaviour, churn, clv, clv_report, cohorts, lifecycle, rfm, segmentation, synthetic
 from .cleaning import clean, source_fixes
 from .clv import (
     BetaGeoModel,
@@ -36,6 +36,7 @@ __all__ = [
     "behaviour",
     "churn",
     "clv",
+    "clv_report",
     "cohorts",
     "lifecycle",
     "rfm",
