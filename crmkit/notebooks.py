@@ -7,6 +7,7 @@ virtual environment, so JupyterLab and the runner use the same interpreter.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -50,4 +51,26 @@ def notebook_problems(path: str | Path) -> list[str]:
         problems.append(f"kernelspec is not {KERNELSPEC['name']!r}")
     if "requires" not in nb.metadata.get("crmkit", {}):
         problems.append("metadata.crmkit.requires (tables the notebook needs) is missing")
+    if len(tagged) == 1:
+        problems += _unparsed_parameters(tagged[0])
     return problems
+
+
+def _unparsed_parameters(cell) -> list[str]:
+    """Parameter lines papermill cannot read (it then warns on every run).
+
+    Papermill's parser rejects, for example, an ``=`` inside the trailing comment.
+    """
+    import logging
+
+    from papermill.translators import PythonTranslator
+
+    assigned = [m.group(1) for m in re.finditer(r"^(\w+)\s*(?::[^=\n]*)?=", cell.source, re.M)]
+    logger = logging.getLogger("papermill")
+    level, logger.level = logger.level, logging.CRITICAL
+    try:
+        parsed = {p.name for p in PythonTranslator.inspect(cell)}
+    finally:
+        logger.level = level
+    return [f"papermill cannot parse the parameter line of {name!r} (no '=' in comments)"
+            for name in assigned if name not in parsed]

@@ -137,7 +137,10 @@ def _kernel_env(scratch: Path, cache: Path) -> dict[str, str]:
     kdir.mkdir(parents=True, exist_ok=True)
     (kdir / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.log_level=ERROR"],
+                 # jupyter_client interrupts every kernel before shutting it down, and
+                 # ipykernel logs that as an ERROR: keep the kernel's own log out of the
+                 # run's output (cell errors reach the runner through the notebook)
+                 "--IPKernelApp.log_level=CRITICAL"],
         "display_name": f"crmkit ({sys.executable})",
         "language": "python",
         "metadata": {"debugger": False},

@@ -54,3 +54,13 @@ def test_reports_never_show_personal_data(demo_report):
             leaked = [v for v in values if isinstance(v, str) and len(v) > 5 and v in text]
             assert not leaked, f"{html_file.name} shows personal data: {leaked[:3]}"
     assert isinstance(customers, pd.DataFrame)
+
+
+def test_run_log_says_only_what_happened(demo_report, cdnow_report):
+    """No kernel shutdown noise ("ERROR | KeyboardInterrupt caught in kernel") and no
+    papermill warning about a parameters cell in a successful run's output."""
+    for report in (demo_report, cdnow_report):
+        assert report.returncode == 0, report.stderr[-3000:]
+        for noise in ("IPKernelApp", "ERROR", "Unable to parse", "Traceback", "Warning"):
+            assert noise not in report.stderr, report.stderr[-3000:]
+        assert "done:" in report.stderr

@@ -5,7 +5,7 @@ Run: ``PYTHONPATH=tools .venv/bin/python tools/make_segmentation_notebooks.py``
 
 from nbbuild import VERSIONS, code, md, parameters, write
 
-EXTRA = '''n_clusters: int = 0  # k-means clusters: 0 = choose k by the silhouette score (else analysis: segmentation: n_clusters)'''
+EXTRA = '''n_clusters: int = 0  # k-means clusters; 0 means: choose k by the silhouette score (else analysis: segmentation: n_clusters)'''
 
 IMPORTS = '''import matplotlib.pyplot as plt
 import pandas as pd
