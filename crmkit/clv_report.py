@@ -47,6 +47,7 @@ __all__ = [
     "holdout_comparison",
     "holdout_by_frequency",
     "holdout_errors",
+    "errors_display",
     "parameter_table",
     "derived_table",
     "spend_frequency_correlation",
@@ -526,6 +527,21 @@ def holdout_errors(comparison: pd.DataFrame) -> pd.DataFrame:
             "rmse": float(np.sqrt(np.mean((pred - actual) ** 2))),
         })
     return pd.DataFrame(rows).set_index("method")
+
+
+
+def errors_display(errors: pd.DataFrame) -> pd.DataFrame:
+    """:func:`holdout_errors` with the column names a report shows.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``method``, ``predicted purchases``, ``actual purchases``, ``total
+        error``, ``mean abs. error per customer`` and ``RMSE``.
+    """
+    return errors.rename(columns={
+        "label": "method", "predicted": "predicted purchases", "actual": "actual purchases",
+        "total_error": "total error", "mae": "mean abs. error per customer", "rmse": "RMSE"})
 
 
 # --------------------------------------------------------------------------- parameters

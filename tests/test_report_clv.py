@@ -45,6 +45,7 @@ def test_demo_clv_report(demo_report):
     assert s["model_mae"] < 0.6 * s["baseline_mae"]
     assert f"error {s['model_total_error']:+.1%}" in html
     assert "33 of 33 planted quantities lie within 3 standard errors" in html
+    assert "mean abs. error per customer" in html and "naive: own past rate" in html
 
 
 def test_demo_clv_csv_is_the_models_output(demo_report):

@@ -136,10 +136,7 @@ if plan.has_holdout:
         columns={"actual": "actual purchases"}), index=True, decimals=3))
     clv_plots.plot_holdout_by_frequency(by_frequency)
     plt.show()
-    display(crmkit.table(errors.rename(columns={
-        "label": "method", "predicted": "predicted purchases", "actual": "actual purchases",
-        "total_error": "total error", "mae": "mean abs. error per customer", "rmse": "RMSE"}),
-        percent=("total error",), decimals=3))
+    display(crmkit.table(clv_report.errors_display(errors), percent=("total error",), decimals=3))
 else:
     display(Markdown(f"No holdout check: {plan.reason}."))"""),
     md("""
@@ -211,10 +208,8 @@ if plan.realised_weeks >= 1:
                              observation_end=plan.data_end, time_unit=unit)
     realised = clv_report.holdout_errors(clv_report.holdout_comparison(after, models))
     display(Markdown(f"The {plan.realised_weeks:.0f} weeks after {plan.observation_end:%Y-%m-%d}:"))
-    display(crmkit.table(realised.rename(columns={
-        "label": "method", "predicted": "predicted purchases", "actual": "actual purchases",
-        "total_error": "total error", "mae": "mean abs. error per customer", "rmse": "RMSE"}),
-        percent=("total error",), decimals=3))
+    display(crmkit.table(clv_report.errors_display(realised), percent=("total error",),
+                         decimals=3))
 else:
     display(Markdown(f"Not yet: the data ends on {plan.data_end:%Y-%m-%d}, the report date."))"""),
     md("""
