@@ -40,6 +40,7 @@ import pandas as pd
 
 from .kpi import completed_orders
 from .periods import Period
+from .segmentation import TIER_LABELS, value_tiers
 
 __all__ = [
     "STAGES",
@@ -91,7 +92,7 @@ STAGE_DESCRIPTIONS: dict[str, str] = {
 }
 """Plain-words definition of each stage (format with the rules)."""
 
-TIERS = ("high", "medium", "low")
+TIERS = TIER_LABELS
 DEFAULT_TIER_RULES: dict = {"tier_window_days": 365, "tier_thresholds": (0.8, 0.95)}
 """Trailing window of the value tiers and the cumulative revenue shares closing high and medium."""
 
@@ -357,25 +358,13 @@ def value_tiers_at(orders: pd.DataFrame, *, as_of, window_days: int = 365,
     >>> value_tiers_at(o, as_of="2025-06-30")["value_tier"].tolist()
     ['high', 'high', 'medium', 'medium', 'medium']
     """
-    a, b = (float(t) for t in thresholds)
-    if not 0 < a <= b <= 1:
-        raise ValueError(f"tier thresholds must satisfy 0 < high <= medium <= 1, got {list(thresholds)}")
     end = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
     p = completed_orders(orders)
     p = p.loc[(p["order_date"] < end) & (p["order_date"] >= end - pd.Timedelta(days=window_days))]
-    rev = p.groupby("customer_id", sort=True)["revenue"].sum()
-    m = rev.to_numpy(dtype=float)
-    codes = np.zeros(len(m), dtype=np.int64)
-    total = m.sum()
-    if len(m) and total > 0:
-        uniq, inv = np.unique(m, return_inverse=True)
-        sums = np.bincount(inv, weights=m)
-        above = (np.cumsum(sums[::-1])[::-1] - sums)[inv]  # revenue of customers spending more
-        tol = 1e-9 * total
-        codes = np.where(above < a * total - tol, 0, np.where(above < b * total - tol, 1, 2))
-    out = pd.DataFrame({"window_revenue": m,
-                        "value_tier": pd.Categorical.from_codes(codes, categories=list(TIERS), ordered=True)},
-                       index=rev.index)
+    rev = p.groupby("customer_id", sort=True)["revenue"].sum().rename("window_revenue").astype(float)
+    out = rev.to_frame()
+    # the ABC rule of the segmentation report, on the window's revenue
+    out["value_tier"] = value_tiers(rev.to_frame("monetary"), thresholds=thresholds)
     out.index.name = "customer_id"
     return out
 
