@@ -631,8 +631,110 @@ def _pairs(x, T):
     return ux[up // len(uT)], uT[up % len(uT)], kp
 
 
+# --------------------------------------------------------------------------- transaction models
+class _TransactionModel(_Model):
+    """What BG/NBD and Pareto/NBD share: fitting on a summary and the predictions.
+
+    Subclasses supply ``_objective``, ``_expected_alive(x, T, ts)`` (expected purchases
+    in each window of ``ts`` for a customer alive at ``T``) and
+    ``_conditional_expected(x, t, T, ts)`` (the same weighted by P(alive)).
+    """
+
+    def fit(self, summary: pd.DataFrame, *, weights=None):
+        """Fit the model by maximum likelihood.
+
+        Parameters
+        ----------
+        summary : DataFrame
+            Shape (n_customers, ...) with ``frequency``, ``recency`` and ``T``
+            (from :func:`btyd_summary`).
+        weights : array-like of shape (n_customers,), optional
+            Number of customers each row stands for (e.g. a pre-aggregated summary).
+
+        Returns
+        -------
+        self
+            Fitted.
+        """
+        self.time_unit_ = summary.attrs.get("time_unit")
+        return self._fit(summary, weights)
+
+    def predict_purchases(self, summary: pd.DataFrame, *, t: float) -> pd.Series:
+        """Return each customer's expected number of purchases in the next ``t`` time units.
+
+        E[Y(t) | x, t_x, T] (BG/NBD: FHL 2005, eq. 10, computed with Euler's
+        transformation of the hypergeometric function so that large frequencies do not
+        overflow; Pareto/NBD: the closed form times P(alive)).
+
+        Parameters
+        ----------
+        summary : DataFrame
+            Shape (n_customers, ...) with ``frequency``, ``recency``, ``T``.
+        t : float
+            Length of the future period, in the summary's time unit.
+
+        Returns
+        -------
+        Series
+            ``expected_purchases``, shape (n_customers,), aligned to ``summary.index``.
+        """
+        self._check_fitted(summary)
+        ts = _as_times(t)
+        if len(ts) != 1:
+            raise ValueError("t must be a single number; for several horizons call once per t")
+        x, tx, T, _ = _rfm(summary)
+        return _series(self._conditional_expected(x, tx, T, ts)[:, 0], summary,
+                       "expected_purchases")
+
+    def expected_purchases_new_customer(self, t):
+        """Return E[X(t)], the expected repeat purchases of a new customer in (0, t].
+
+        Parameters
+        ----------
+        t : float or array-like of shape (k,)
+            Time since the first purchase, in the fitted time unit.
+
+        Returns
+        -------
+        float or ndarray of shape (k,)
+        """
+        self._check_fitted()
+        ts = _as_times(t)
+        e = self._expected_alive(np.zeros(1), np.zeros(1), ts)[0]
+        return float(e[0]) if np.ndim(t) == 0 else e
+
+    def expected_purchases_population(self, summary: pd.DataFrame, *, t):
+        """Return the expected cumulative repeat purchases of the whole cohort.
+
+        The sum over customers of E[X(T_i + t)]: each customer's unconditional
+        expectation from their first purchase until ``t`` after the summary's end (FHL
+        2005's tracking plot of cumulative repeat transactions). At ``t = 0`` it is the
+        model's fit to ``summary["frequency"].sum()``; the difference between two
+        values is the cohort's expected purchases in between, before looking at
+        individual histories (compare :meth:`predict_purchases`).
+
+        Parameters
+        ----------
+        summary : DataFrame
+            Shape (n_customers, ...) with ``T`` (the other columns are not used).
+        t : float or array-like of shape (k,)
+            Time after the end of the summary, in its time unit.
+
+        Returns
+        -------
+        float or ndarray of shape (k,)
+        """
+        self._check_fitted(summary)
+        ts = _as_times(t)
+        Tu, counts = np.unique(summary["T"].to_numpy(dtype=np.float64), return_counts=True)
+        ages = (Tu[:, None] + ts[None, :]).ravel()
+        e = self._expected_alive(np.zeros(1), np.zeros(1), ages)[0].reshape(len(Tu), len(ts))
+        total = counts @ e
+        return float(total[0]) if np.ndim(t) == 0 else total
+
+
 # --------------------------------------------------------------------------- BG/NBD
-class BetaGeoModel(_Model):
+class BetaGeoModel(_TransactionModel):
     """BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005).
 
     While alive a customer buys at rate λ ~ Gamma(r, α); after each repeat purchase
@@ -692,25 +794,6 @@ class BetaGeoModel(_Model):
 
     _param_names = ("r", "alpha", "a", "b")
 
-    def fit(self, summary: pd.DataFrame, *, weights=None) -> BetaGeoModel:
-        """Fit the model by maximum likelihood.
-
-        Parameters
-        ----------
-        summary : DataFrame
-            Shape (n_customers, ...) with ``frequency``, ``recency`` and ``T``
-            (from :func:`btyd_summary`).
-        weights : array-like of shape (n_customers,), optional
-            Number of customers each row stands for (e.g. a pre-aggregated summary).
-
-        Returns
-        -------
-        BetaGeoModel
-            self, fitted.
-        """
-        self.time_unit_ = summary.attrs.get("time_unit")
-        return self._fit(summary, weights)
-
     def _objective(self, summary, weights):
         x, t, T, w = _rfm(summary, weights=weights)
         if not np.any((x > 0) & (w > 0)):
@@ -735,7 +818,10 @@ class BetaGeoModel(_Model):
         return out
 
     def _expected_alive(self, x, T, ts):
-        """E[Y(t)] for a customer known to be alive at T: shape (len(x), len(ts))."""
+        """E[Y(t)] for a customer known to be alive at T: shape (len(x), len(ts)).
+
+        With x = T = 0 this is E[X(t)] of a new customer (FHL 2005, eq. 9).
+        """
         p = self.params_
         r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
         xu, Tu, inv = _pairs(x, T)
@@ -748,6 +834,7 @@ class BetaGeoModel(_Model):
         return e[inv]
 
     def _conditional_expected(self, x, t, T, ts):
+        """FHL (2005) eq. 10, E[Y(t) | x, t_x, T], with Euler's transformation of 2F1."""
         alive = 1.0 / (1.0 + np.exp(self._log_odds_dead(x, t, T)))
         return self._expected_alive(x, T, ts) * alive[:, None]
 
@@ -772,80 +859,6 @@ class BetaGeoModel(_Model):
         x, t, T, _ = _rfm(summary)
         return _series(1.0 / (1.0 + np.exp(self._log_odds_dead(x, t, T))), summary,
                        "probability_alive")
-
-    def predict_purchases(self, summary: pd.DataFrame, *, t: float) -> pd.Series:
-        """Return each customer's expected number of purchases in the next ``t`` time units.
-
-        FHL (2005) eq. 10, E[Y(t) | x, t_x, T], computed with Euler's transformation of
-        the hypergeometric function so that large frequencies do not overflow.
-
-        Parameters
-        ----------
-        summary : DataFrame
-            Shape (n_customers, ...) with ``frequency``, ``recency``, ``T``.
-        t : float
-            Length of the future period, in the summary's time unit.
-
-        Returns
-        -------
-        Series
-            ``expected_purchases``, shape (n_customers,), aligned to ``summary.index``.
-        """
-        self._check_fitted(summary)
-        ts = _as_times(t)
-        if len(ts) != 1:
-            raise ValueError("t must be a single number; for several horizons call once per t")
-        x, tx, T, _ = _rfm(summary)
-        return _series(self._conditional_expected(x, tx, T, ts)[:, 0], summary,
-                       "expected_purchases")
-
-    def expected_purchases_new_customer(self, t):
-        """Return E[X(t)], the expected repeat purchases of a new customer in (0, t].
-
-        FHL (2005) eq. 9, with the Gaussian hypergeometric function.
-
-        Parameters
-        ----------
-        t : float or array-like of shape (k,)
-            Time since the first purchase, in the fitted time unit.
-
-        Returns
-        -------
-        float or ndarray of shape (k,)
-        """
-        self._check_fitted()
-        ts = _as_times(t)
-        e = self._expected_alive(np.zeros(1), np.zeros(1), ts)[0]
-        return float(e[0]) if np.ndim(t) == 0 else e
-
-    def expected_purchases_population(self, summary: pd.DataFrame, *, t):
-        """Return the expected cumulative repeat purchases of the whole cohort.
-
-        The sum over customers of E[X(T_i + t)]: each customer's unconditional
-        expectation from their first purchase until ``t`` after the summary's end (FHL
-        2005's tracking plot of cumulative repeat transactions). At ``t = 0`` it is the
-        model's fit to ``summary["frequency"].sum()``; the difference between two
-        values is the cohort's expected purchases in between, before looking at
-        individual histories (compare :meth:`predict_purchases`).
-
-        Parameters
-        ----------
-        summary : DataFrame
-            Shape (n_customers, ...) with ``T`` (the other columns are not used).
-        t : float or array-like of shape (k,)
-            Time after the end of the summary, in its time unit.
-
-        Returns
-        -------
-        float or ndarray of shape (k,)
-        """
-        self._check_fitted(summary)
-        ts = _as_times(t)
-        Tu, counts = np.unique(summary["T"].to_numpy(dtype=np.float64), return_counts=True)
-        ages = (Tu[:, None] + ts[None, :]).ravel()
-        e = self._expected_alive(np.zeros(1), np.zeros(1), ages)[0].reshape(len(Tu), len(ts))
-        total = counts @ e
-        return float(total[0]) if np.ndim(t) == 0 else total
 
 
 class _BGNBDObjective:
@@ -1077,7 +1090,7 @@ class _PNBDObjective:
         return -ll / self.total, -grad / self.total
 
 
-class ParetoNBDModel(_Model):
+class ParetoNBDModel(_TransactionModel):
     """Pareto/NBD model of repeat purchasing (Schmittlein, Morrison & Colombo 1987).
 
     While alive a customer buys at rate λ ~ Gamma(r, α); lifetimes are exponential
@@ -1120,24 +1133,6 @@ class ParetoNBDModel(_Model):
 
     _param_names = ("r", "alpha", "s", "beta")
 
-    def fit(self, summary: pd.DataFrame, *, weights=None) -> ParetoNBDModel:
-        """Fit the model by maximum likelihood.
-
-        Parameters
-        ----------
-        summary : DataFrame
-            Shape (n_customers, ...) with ``frequency``, ``recency``, ``T``.
-        weights : array-like of shape (n_customers,), optional
-            Number of customers each row stands for.
-
-        Returns
-        -------
-        ParetoNBDModel
-            self, fitted.
-        """
-        self.time_unit_ = summary.attrs.get("time_unit")
-        return self._fit(summary, weights)
-
     def _objective(self, summary, weights):
         x, t, T, w = _rfm(summary, weights=weights)
         if not np.any((x > 0) & (w > 0)):
@@ -1158,6 +1153,10 @@ class ParetoNBDModel(_Model):
         return lP1 - np.logaddexp(lP1, lA)
 
     def _expected_alive(self, x, T, ts):
+        """(r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]; the limit ln((β+T+t)/(β+T)) at s = 1.
+
+        With x = T = 0 this is E[X(t)] = rβ / (α(s-1)) · [1 - (β/(β+t))^(s-1)] of a new customer.
+        """
         p = self.params_
         r, alpha, s, beta = p["r"], p["alpha"], p["s"], p["beta"]
         bT = (beta + T)[:, None]
@@ -1189,75 +1188,8 @@ class ParetoNBDModel(_Model):
         return _series(np.exp(self._log_alive(x, t, T)), summary, "probability_alive")
 
     def _conditional_expected(self, x, t, T, ts):
+        """E[Y(t) | x, t_x, T]: the expectation while alive times P(alive)."""
         return self._expected_alive(x, T, ts) * np.exp(self._log_alive(x, t, T))[:, None]
-
-    def predict_purchases(self, summary: pd.DataFrame, *, t: float) -> pd.Series:
-        """Return each customer's expected number of purchases in the next ``t`` time units.
-
-        E[Y(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]
-        · P(alive) (the limit ln((β+T+t)/(β+T)) at s = 1).
-
-        Parameters
-        ----------
-        summary : DataFrame
-            Shape (n_customers, ...) with ``frequency``, ``recency``, ``T``.
-        t : float
-            Length of the future period, in the summary's time unit.
-
-        Returns
-        -------
-        Series
-            ``expected_purchases``, shape (n_customers,), aligned to ``summary.index``.
-        """
-        self._check_fitted(summary)
-        ts = _as_times(t)
-        if len(ts) != 1:
-            raise ValueError("t must be a single number; for several horizons call once per t")
-        x, tx, T, _ = _rfm(summary)
-        return _series(self._conditional_expected(x, tx, T, ts)[:, 0], summary,
-                       "expected_purchases")
-
-    def expected_purchases_new_customer(self, t):
-        """Return E[X(t)] = rβ / (α(s-1)) · [1 - (β/(β+t))^(s-1)] for a new customer.
-
-        Parameters
-        ----------
-        t : float or array-like of shape (k,)
-            Time since the first purchase, in the fitted time unit.
-
-        Returns
-        -------
-        float or ndarray of shape (k,)
-        """
-        self._check_fitted()
-        ts = _as_times(t)
-        e = self._expected_alive(np.zeros(1), np.zeros(1), ts)[0]
-        return float(e[0]) if np.ndim(t) == 0 else e
-
-    def expected_purchases_population(self, summary: pd.DataFrame, *, t):
-        """Return the expected cumulative repeat purchases of the whole cohort.
-
-        The sum over customers of E[X(T_i + t)] (see
-        :meth:`BetaGeoModel.expected_purchases_population`).
-
-        Parameters
-        ----------
-        summary : DataFrame
-            Shape (n_customers, ...) with ``T``.
-        t : float or array-like of shape (k,)
-            Time after the end of the summary, in its time unit.
-
-        Returns
-        -------
-        float or ndarray of shape (k,)
-        """
-        self._check_fitted(summary)
-        ts = _as_times(t)
-        Tu, counts = np.unique(summary["T"].to_numpy(dtype=np.float64), return_counts=True)
-        ages = (Tu[:, None] + ts[None, :]).ravel()
-        e = self._expected_alive(np.zeros(1), np.zeros(1), ages)[0].reshape(len(Tu), len(ts))
-        total = counts @ e
-        return float(total[0]) if np.ndim(t) == 0 else total
 
 
 # --------------------------------------------------------------------------- Gamma-Gamma
