@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--params", default=None, help="dataset params file (default: params/demo.yaml)")
     r.add_argument("--period", action="append", default=None,
                    help="2025-07, 2025-Q3, 2025, 2025-01-01:2025-03-31, latest or all; "
-                        "repeat or comma-separate for a backfill (default: latest complete quarter)")
+                        "repeat or comma-separate for a backfill (default: latest, the last quarter the export covers)")
     r.add_argument("--only", default=None, help="comma-separated notebooks to run (e.g. 00,01)")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
     r.add_argument("--audience", choices=["stakeholder", "teaching", "both"], default="stakeholder",

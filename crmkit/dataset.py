@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from .periods import Period, parse_period
 from .schema import TABLES
 
 __all__ = ["Dataset"]
@@ -71,6 +72,22 @@ class Dataset:
         """First and last order date."""
         d = self.tables["orders"]["order_date"]
         return d.min(), d.max()
+
+    def period(self, text: str) -> Period:
+        """Parse a report period for this dataset.
+
+        ``latest`` is the last quarter the export covers (by ``as_of`` when set, see
+        :func:`crmkit.periods.latest_period`) and ``all`` the range of order dates.
+
+        Examples
+        --------
+        >>> ds = Dataset("x", {"orders": pd.DataFrame({"order_date": pd.to_datetime(
+        ...     ["2025-01-05", "2025-12-30"])})}, as_of=pd.Timestamp("2025-12-31"))
+        >>> ds.period("latest").label, ds.period("2025-07").label
+        ('2025-Q4', '2025-07')
+        """
+        first, last = self.date_range
+        return parse_period(text, data_start=first, data_end=last, as_of=self.as_of)
 
     def fingerprint(self) -> str:
         """Return a short content hash of all tables (stable across runs)."""

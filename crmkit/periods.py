@@ -61,7 +61,7 @@ class Period:
         return self.label
 
 
-def parse_period(text: str, *, data_start=None, data_end=None) -> Period:
+def parse_period(text: str, *, data_start=None, data_end=None, as_of=None) -> Period:
     """Parse a period.
 
     Parameters
@@ -72,6 +72,9 @@ def parse_period(text: str, *, data_start=None, data_end=None) -> Period:
         (the last complete quarter of the data) or ``all`` (the whole data range).
     data_start, data_end : date-like, optional
         First and last order date, needed for ``latest`` and ``all``.
+    as_of : date-like, optional
+        The export date; ``latest`` is then the last quarter the export covers
+        (see :func:`latest_period`).
 
     Examples
     --------
@@ -82,7 +85,7 @@ def parse_period(text: str, *, data_start=None, data_end=None) -> Period:
     if t == "latest":
         if data_end is None:
             raise CrmkitError("period 'latest' needs the data's last date")
-        return latest_period(data_end)
+        return latest_period(data_end, as_of=as_of)
     if t == "all":
         if data_start is None or data_end is None:
             raise CrmkitError("period 'all' needs the data's date range")
@@ -114,10 +117,30 @@ def parse_period(text: str, *, data_start=None, data_end=None) -> Period:
     )
 
 
-def latest_period(data_end) -> Period:
-    """Return the last complete calendar quarter that ends on or before ``data_end``."""
+def latest_period(data_end, *, as_of=None) -> Period:
+    """Return the last complete calendar quarter.
+
+    Complete means: the export covers its last day. With the export date ``as_of``
+    that is the last quarter ending on or before ``as_of`` (an export taken on
+    31 December covers the fourth quarter even if the last order was on the 30th);
+    without it, the last quarter ending on or before the last order date
+    ``data_end``. A quarter that starts after the last order (an old export read with
+    a later ``as_of``) is never chosen: then the rule falls back to ``data_end``.
+
+    Examples
+    --------
+    >>> latest_period("2025-12-30").label
+    '2025-Q3'
+    >>> latest_period("2025-12-30", as_of="2025-12-31").label
+    '2025-Q4'
+    >>> latest_period("2025-03-20", as_of="2025-12-31").label
+    '2024-Q4'
+    """
     end = pd.Timestamp(data_end).normalize()
-    q = end.to_period("Q")
-    if q.end_time.normalize() > end:
+    ref = end if as_of is None else pd.Timestamp(as_of).normalize()
+    q = ref.to_period("Q")
+    if q.end_time.normalize() > ref:
         q = q - 1
+    if q.start_time.normalize() > end:
+        return latest_period(end)
     return parse_period(f"{q.year}-Q{q.quarter}")

@@ -40,7 +40,7 @@ import nbformat
 
 from . import __version__
 from .errors import CrmkitError
-from .periods import Period, parse_period
+from .periods import Period
 from .pipeline import prepare
 
 __all__ = [
@@ -405,8 +405,7 @@ def run_report(
     t0 = time.perf_counter()
     prepared = prepare(params_file)
     ds = prepared.dataset
-    first, last = ds.date_range
-    plist = [parse_period(p, data_start=first, data_end=last) for p in periods]
+    plist = [ds.period(p) for p in periods]
     say(f"  {ds.name}: {', '.join(f'{n} {len(t):,}' for n, t in ds.tables.items())} rows "
         f"(loaded and cleaned in {time.perf_counter() - t0:.1f} s)")
     reports_dir = Path(reports_dir).resolve()

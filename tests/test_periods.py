@@ -41,3 +41,26 @@ def test_latest_is_last_complete_quarter():
 def test_bad_periods_are_explained(bad):
     with pytest.raises(CrmkitError, match="period"):
         parse_period(bad)
+
+
+def test_latest_uses_the_export_date():
+    # an export taken on 31 December covers the fourth quarter, whatever the last order
+    assert latest_period("2025-12-30", as_of="2025-12-31").label == "2025-Q4"
+    assert latest_period("2025-12-30", as_of="2026-01-05").label == "2025-Q4"
+    assert latest_period("2025-11-02", as_of="2025-11-30").label == "2025-Q3"
+    # an old export read with a later date: never a quarter without orders
+    assert latest_period("2025-03-20", as_of="2025-12-31").label == "2024-Q4"
+    assert parse_period("latest", data_end="2025-12-30", as_of="2025-12-31").label == "2025-Q4"
+
+
+def test_dataset_period_uses_its_dates():
+    import pandas as pd
+
+    from crmkit import Dataset
+
+    orders = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2025-12-30"])})
+    ds = Dataset("x", {"orders": orders}, as_of=pd.Timestamp("2025-12-31"))
+    assert ds.period("latest").label == "2025-Q4"
+    assert (ds.period("all").start, ds.period("all").end) == (pd.Timestamp("2024-01-01"),
+                                                              pd.Timestamp("2025-12-30"))
+    assert Dataset("x", {"orders": orders}).period("latest").label == "2025-Q3"

@@ -211,3 +211,11 @@ def test_only_keeps_the_other_notebooks_when_the_data_is_the_same(tmp_path):
     assert "was made from different data" in third.stderr
     check_report(folder, ["00_data_quality"])
     assert (folder / "00_data_quality.html").read_bytes() != dq
+
+
+def test_default_period_is_the_last_quarter_the_export_covers(tmp_path):
+    """The demo export is dated 2025-12-31 (its last order is on the 30th): `latest` is 2025-Q4."""
+    res = crmkit("report", "--only", "00", "--reports-dir", str(tmp_path))
+    assert res.returncode == 0, res.stderr[-2000:]
+    manifest = json.loads((tmp_path / "demo" / "2025-Q4" / "run.json").read_text())
+    assert (manifest["period_start"], manifest["period_end"]) == ("2025-10-01", "2025-12-31")

@@ -25,7 +25,7 @@ pd.options.display.float_format = "{:,.2f}".format'''
 B_LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
 first_day, last_day = ds.date_range
-P = crmkit.parse_period(period, data_start=first_day, data_end=last_day)
+P = ds.period(period)
 rules = data.rules("behaviour", B.DEFAULT_BEHAVIOUR_RULES)
 W = B.trailing_window(P, months=window_months, data_start=first_day)
 end = min(P.end, last_day.normalize())  # last day with data in the window
@@ -245,7 +245,7 @@ pd.options.display.float_format = "{:,.2f}".format'''
 L_LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
 first_day, last_day = ds.date_range
-P = crmkit.parse_period(period, data_start=first_day, data_end=last_day)
+P = ds.period(period)
 prev = P.previous()
 rules = data.rules("lifecycle", {**L.DEFAULT_STAGE_RULES, **L.DEFAULT_TIER_RULES})
 stage_rules = {k: rules[k] for k in L.DEFAULT_STAGE_RULES}

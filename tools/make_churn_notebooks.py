@@ -26,7 +26,7 @@ def bullets(lines):
 LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
 first_day, last_day = ds.date_range
-P = crmkit.parse_period(period, data_start=first_day, data_end=last_day)
+P = ds.period(period)
 rules = data.rules("churn", churn.DEFAULT_RULES)
 if horizon_days:
     rules["horizon_days"] = int(horizon_days)

@@ -28,7 +28,7 @@ def bullets(lines):
 LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
 first_day, last_day = ds.date_range
-P = crmkit.parse_period(period, data_start=first_day, data_end=last_day)
+P = ds.period(period)
 rules = data.rules("clv", clv_report.DEFAULT_RULES)
 if holdout_weeks:
     rules["holdout_weeks"] = int(holdout_weeks)

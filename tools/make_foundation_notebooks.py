@@ -5,7 +5,7 @@ from nbbuild import VERSIONS, code, md, parameters, write
 LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
 first_day, last_day = ds.date_range
-P = crmkit.parse_period(period, data_start=first_day, data_end=last_day)
+P = ds.period(period)
 print(f"{ds.name}: orders from {first_day:%Y-%m-%d} to {last_day:%Y-%m-%d}; report period {P.label}")'''
 
 IMPORTS = '''import matplotlib.pyplot as plt

@@ -23,7 +23,7 @@ pd.options.display.float_format = "{:,.2f}".format'''
 LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
 first_day, last_day = ds.date_range
-P = crmkit.parse_period(period, data_start=first_day, data_end=last_day)
+P = ds.period(period)
 rules = seg.validate_rules(data.rules("segmentation", seg.SEGMENTATION_DEFAULTS))
 if n_clusters:
     rules["n_clusters"] = n_clusters
