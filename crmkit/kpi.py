@@ -219,7 +219,9 @@ def headline(kpis: pd.DataFrame, *, currency: str = "¥") -> list[dict]:
     Returns
     -------
     list of dict
-        ``{"kpi", "label", "value", "previous", "change"}`` with formatted strings.
+        ``{"kpi", "label", "value", "previous", "change"}`` with formatted strings,
+        and ``"good"``: True when the change is good news (a rise, or a fall of a KPI
+        in :data:`LOWER_IS_BETTER`), False when bad, None without a change.
     """
     def fmt(v, unit):
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -241,6 +243,7 @@ def headline(kpis: pd.DataFrame, *, currency: str = "¥") -> list[dict]:
             "kpi": key, "label": r["label"], "value": fmt(r["value"], r["unit"]),
             "previous": fmt(r["previous"], r["unit"]),
             "change": "–" if pd.isna(ch) else f"{100 * ch:+.1f}%",
+            "good": None if pd.isna(ch) or ch == 0 else bool((ch > 0) != (key in LOWER_IS_BETTER)),
         })
     return out
 

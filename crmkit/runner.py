@@ -268,7 +268,10 @@ def _index_page(dataset: str, period: Period, results: list[NotebookResult], kpi
     cards = ""
     for k in kpis:
         ch = k.get("change", "–")
-        cls = "up" if ch.startswith("+") else "down" if ch.startswith("-") else ""
+        good = k.get("good")
+        if good is None and ch[:1] in ("+", "-"):  # summaries written before "good" existed
+            good = ch.startswith("+")
+        cls = "" if good is None else "up" if good else "down"
         cards += (f"<div class='card'><div class='label'>{html.escape(k['label'])}</div>"
                   f"<div class='value'>{html.escape(k['value'])}</div>"
                   f"<div class='change {cls}'>{html.escape(ch)} vs previous ({html.escape(k['previous'])})</div></div>")

@@ -43,6 +43,10 @@ def test_kpi_table_hand_computed(tiny_orders):
     assert np.isnan(p["retention_rate"])  # nobody bought in 2024-Q4
     assert k.loc["revenue", "change"] == pytest.approx(300 / 180 - 1)
     assert k.loc["cac", "previous"] == 1000 / 2
+    good = {r["kpi"]: r["good"] for r in headline(k)}
+    # CAC fell from 500 to 150 and returns from 1/3 to 0: good news, shown green
+    assert good["cac"] is True and good["return_rate"] is True and good["revenue"] is True
+    assert good["aov"] is False  # 90 -> 75
 
 
 def test_kpi_table_without_optional_tables_has_no_cac_nps(tiny_orders):
@@ -64,6 +68,13 @@ def test_headline_and_findings_format(tiny_orders):
     h = {r["kpi"]: r for r in headline(k, currency="¥")}
     assert h["revenue"]["value"] == "¥300" and h["revenue"]["change"] == "+66.7%"
     assert h["retention_rate"]["value"] == "50.0%"
+    assert h["revenue"]["good"] is True
+    for key, r in h.items():  # a rise is good news except for churn, CAC and returns
+        ch = k.loc[key, "change"]
+        if pd.isna(ch) or ch == 0:
+            assert r["good"] is None
+        else:
+            assert r["good"] == ((ch > 0) != (key in ("churn_rate", "cac", "return_rate")))
     text = " ".join(kpi_findings(k, period=Q2, currency="¥"))
     assert "Revenue was **¥300** in 2025-Q2, up 66.7% on 2025-Q1" in text
     assert "1 of them were new (50% of active)" in text

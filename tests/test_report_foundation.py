@@ -64,3 +64,18 @@ def test_run_log_says_only_what_happened(demo_report, cdnow_report):
         for noise in ("IPKernelApp", "ERROR", "Unable to parse", "Traceback", "Warning"):
             assert noise not in report.stderr, report.stderr[-3000:]
         assert "done:" in report.stderr
+
+
+def test_index_colours_good_news_green(demo_report):
+    """A fall in CAC is good news: the index colours each change by whether it is good."""
+    import json
+    import re
+
+    kpi = json.loads(demo_report.file("summaries/kpi.json").read_text(encoding="utf-8"))
+    index = demo_report.file("index.html").read_text(encoding="utf-8")
+    cards = dict(re.findall(r"<div class='label'>([^<]+)</div><div class='value'>[^<]*</div>"
+                            r"<div class='change ([a-z]*)'>", index))
+    for k in kpi["headline"]:
+        want = "" if k["good"] is None else "up" if k["good"] else "down"
+        assert cards[k["label"]] == want, k
+    assert {k["kpi"]: k["good"] for k in kpi["headline"]}.get("cac") is not None
