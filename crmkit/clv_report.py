@@ -43,6 +43,7 @@ __all__ = [
     "historical_clv",
     "simple_clv",
     "fit_models",
+    "choose_transaction_model",
     "naive_baselines",
     "holdout_comparison",
     "holdout_by_frequency",
@@ -382,6 +383,67 @@ def fit_models(summary: pd.DataFrame, *, spend: bool = True) -> dict:
     return out
 
 
+
+def choose_transaction_model(models: dict, summary: pd.DataFrame, *, preferred: str = "bgnbd",
+                             t: float = 52.0) -> tuple[str | None, list[str]]:
+    """Pick the transaction model behind the CLV table and say why, in words.
+
+    The ``preferred`` model is used when its predictions of purchases and of P(alive)
+    for ``summary`` are finite numbers; otherwise the other one. On little or very
+    uniform data the maximum-likelihood estimates can run off to extreme values
+    (customers look alike, so the spread parameters grow without bound); such a fit
+    does not converge and, for the BG/NBD, its hypergeometric terms overflow.
+
+    Parameters
+    ----------
+    models : dict
+        From :func:`fit_models`.
+    summary : DataFrame
+        The summary the models were fitted on.
+    preferred : {"bgnbd", "pareto_nbd"}, default "bgnbd"
+    t : float, default 52
+        Prediction window used for the check, in the summary's time unit.
+
+    Returns
+    -------
+    key : str or None
+        ``"bgnbd"`` or ``"pareto_nbd"``; None when neither gives usable predictions.
+    notes : list of str
+        Sentences for the report (empty when the preferred model converged and works).
+    """
+    if preferred not in ("bgnbd", "pareto_nbd"):
+        raise ValueError(f"transaction_model must be bgnbd or pareto_nbd, got {preferred!r}")
+    order = [preferred, "pareto_nbd" if preferred == "bgnbd" else "bgnbd"]
+    notes = []
+    n = len(summary)
+    for key in order:
+        m = models.get(key)
+        if m is not None and not getattr(m, "converged_", True):
+            notes.append(
+                f"The {METHOD_LABELS[key]} fit did not converge on these {n:,} customers: its "
+                "parameters ran off to extreme values, which happens when there are few customers "
+                "or they buy very alike. Treat its numbers as rough.")
+    usable = []
+    for key in order:
+        m = models.get(key)
+        if m is None:
+            continue
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ok = (np.isfinite(m.predict_purchases(summary, t=t).to_numpy()).all()
+                  and np.isfinite(m.probability_alive(summary).to_numpy()).all())
+        if ok:
+            usable.append(key)
+    if not usable:
+        notes.append("Neither transaction model gives usable predictions for this data, so no "
+                     "predicted CLV is shown. More customers or a longer history will help.")
+        return None, notes
+    if usable[0] != preferred:
+        notes.append(f"The {METHOD_LABELS[preferred]} predictions are not finite numbers for this "
+                     f"data, so the CLV table uses the {METHOD_LABELS[usable[0]]} model instead.")
+    return usable[0], notes
+
+
 # --------------------------------------------------------------------------- holdout
 def naive_baselines(summary: pd.DataFrame, *, t: float) -> pd.DataFrame:
     """Predict purchases in the next ``t`` time units without a model.
@@ -439,16 +501,26 @@ def holdout_comparison(holdout: pd.DataFrame, models: dict) -> pd.DataFrame:
     DataFrame
         Indexed like ``holdout``: ``frequency`` (calibration repeat purchases),
         ``actual`` (holdout purchases) and one column per method: the model keys
-        present, then ``own_rate`` and ``average_rate``.
+        present, then ``own_rate`` and ``average_rate``. A model whose predictions
+        are not all finite numbers (a degenerate fit on little data) is left out and
+        listed in ``attrs["dropped"]``.
     """
     t = float(holdout["duration_holdout"].iloc[0]) if len(holdout) else 0.0
     out = pd.DataFrame({"frequency": holdout["frequency"].astype("int64"),
                         "actual": holdout["frequency_holdout"].astype(float)},
                        index=holdout.index)
+    dropped = []
     for key in ("bgnbd", "pareto_nbd"):
         if key in models:
-            out[key] = models[key].predict_purchases(holdout, t=t).to_numpy()
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                pred = models[key].predict_purchases(holdout, t=t).to_numpy()
+            if np.isfinite(pred).all():
+                out[key] = pred
+            else:
+                dropped.append(key)
     out = out.join(naive_baselines(holdout, t=t))
+    out.attrs["dropped"] = dropped
     out.attrs["duration"] = t
     out.attrs["time_unit"] = holdout.attrs.get("time_unit")
     return out
@@ -1018,8 +1090,9 @@ def _money(v: float, currency: str) -> str:
 
 
 def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFrame,
-                 errors: pd.DataFrame | None, predictions: pd.DataFrame, horizon_months: int,
-                 discount_rate: float, currency: str = "", model: str = "bgnbd",
+                 errors: pd.DataFrame | None, predictions: pd.DataFrame | None,
+                 horizon_months: int, discount_rate: float, currency: str = "",
+                 model: str | None = "bgnbd",
                  realised: pd.DataFrame | None = None,
                  recovery: pd.DataFrame | None = None) -> list[str]:
     """Findings of the CLV report as sentences computed from the data.
@@ -1033,12 +1106,12 @@ def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFra
         :func:`simple_clv`.
     errors : DataFrame or None
         :func:`holdout_errors` of the validation (None: no holdout).
-    predictions : DataFrame
-        :func:`clv_predictions`.
+    predictions : DataFrame or None
+        :func:`clv_predictions` (None: no usable transaction model).
     horizon_months : int
     discount_rate : float
     currency : str
-    model : str, default "bgnbd"
+    model : str or None, default "bgnbd"
         Key of the transaction model behind the CLV.
     realised : DataFrame, optional
         :func:`holdout_errors` of the forecast made on the report date against the
@@ -1066,7 +1139,7 @@ def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFra
             f"purchases per customer x {s['lifespan']:.1f} periods of expected lifespan "
             f"(churn {s['churn_rate']:.0%} per period) = {_money(s['clv'], currency)} per customer, "
             "undiscounted; it treats every customer as average.")
-    if errors is not None and len(errors):
+    if errors is not None and model in errors.index:
         m = errors.loc[model]
         own, avg = errors.loc["own_rate"], errors.loc["average_rate"]
         out.append(
@@ -1082,6 +1155,10 @@ def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFra
             o = errors.loc[other]
             out.append(f"The {METHOD_LABELS[other]} model, for comparison, was off by "
                        f"{o['total_error']:+.1%} in total (mean absolute error {o['mae']:.2f}).")
+    if predictions is None:
+        out.append("No predicted CLV: neither transaction model could be used on this data "
+                   "(see section 5).")
+        return out
     clv = predictions["clv"]
     top = concentration(clv, shares=(0.1, 0.2))
     alive = float((predictions["p_alive"] >= 0.5).mean())
@@ -1091,11 +1168,13 @@ def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFra
         f"{_money(clv.sum(), currency)} (discounted at {discount_rate:.1%} a month) from the "
         f"{len(clv):,} customers: {_money(clv.mean(), currency)} per customer on average, "
         f"median {_money(clv.median(), currency)}.")
+    top10 = top["value_share"].iloc[0]
     out.append(
-        f"Value is concentrated: the top 10% of customers hold {top['value_share'].iloc[0]:.0%} "
-        f"of predicted CLV and the top 20% hold {top['value_share'].iloc[1]:.0%}; "
+        f"{'Value is concentrated' if top10 >= 0.3 else 'Value is spread fairly evenly'}: the "
+        f"top 10% of customers hold {top10:.0%} of predicted CLV and the top 20% hold "
+        f"{top['value_share'].iloc[1]:.0%}; "
         f"{alive:.0%} of customers are more likely than not still active (P(alive) >= 50%).")
-    if realised is not None and len(realised):
+    if realised is not None and model in realised.index:
         r = realised.loc[model]
         out.append(
             f"Did it come true? For the {plan.realised_weeks:.0f} weeks after "
@@ -1119,9 +1198,9 @@ def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFra
     return out
 
 
-def clv_summary(*, plan: HoldoutPlan, errors: pd.DataFrame | None, predictions: pd.DataFrame,
-                simple: pd.DataFrame, historical: pd.Series, horizon_months: int,
-                discount_rate: float, model: str = "bgnbd",
+def clv_summary(*, plan: HoldoutPlan, errors: pd.DataFrame | None,
+                predictions: pd.DataFrame | None, simple: pd.DataFrame, historical: pd.Series,
+                horizon_months: int, discount_rate: float, model: str | None = "bgnbd",
                 realised: pd.DataFrame | None = None) -> dict:
     """Numbers of the CLV report for ``summaries/clv.json``.
 
@@ -1138,7 +1217,6 @@ def clv_summary(*, plan: HoldoutPlan, errors: pd.DataFrame | None, predictions: 
         return {m: {k: float(e.loc[m, k]) for k in ("predicted", "actual", "total_error", "mae",
                                                      "rmse")} for m in e.index}
 
-    top = concentration(predictions["clv"], shares=(0.1, 0.2))["value_share"].tolist()
     out = {
         "data_start": f"{plan.data_start:%Y-%m-%d}",
         "calibration_end": None if plan.calibration_end is None else f"{plan.calibration_end:%Y-%m-%d}",
@@ -1147,24 +1225,29 @@ def clv_summary(*, plan: HoldoutPlan, errors: pd.DataFrame | None, predictions: 
         "transaction_model": model,
         "horizon_months": int(horizon_months),
         "discount_rate": float(discount_rate),
-        "customers": len(predictions),
-        "clv_total": float(predictions["clv"].sum()),
-        "clv_mean": float(predictions["clv"].mean()),
-        "clv_top10_share": float(top[0]),
-        "clv_top20_share": float(top[1]),
-        "expected_purchases": float(predictions["expected_purchases"].sum()),
         "historical_clv_total": float(historical.sum()),
         "historical_clv_mean": float(historical.mean()) if len(historical) else None,
         "simple_clv": {k: float(v) for k, v in simple["value"].items()},
     }
+    if predictions is not None:
+        top = concentration(predictions["clv"], shares=(0.1, 0.2))["value_share"].tolist()
+        out.update({
+            "customers": len(predictions),
+            "clv_total": float(predictions["clv"].sum()),
+            "clv_mean": float(predictions["clv"].mean()),
+            "clv_top10_share": float(top[0]),
+            "clv_top20_share": float(top[1]),
+            "expected_purchases": float(predictions["expected_purchases"].sum()),
+        })
     if errors is not None and len(errors):
         base = errors.loc[["own_rate", "average_rate"]]
         out["holdout"] = errs(errors)
-        out["model_total_error"] = float(errors.loc[model, "total_error"])
-        out["model_mae"] = float(errors.loc[model, "mae"])
         # the better of the two naive baselines on each measure: a conservative comparison
         out["baseline_total_error"] = float(base["total_error"].loc[base["total_error"].abs().idxmin()])
         out["baseline_mae"] = float(base["mae"].min())
+    if errors is not None and model in errors.index:
+        out["model_total_error"] = float(errors.loc[model, "total_error"])
+        out["model_mae"] = float(errors.loc[model, "mae"])
     if realised is not None and len(realised):
         out["realised_weeks"] = float(plan.realised_weeks)
         out["realised"] = errs(realised)

@@ -112,3 +112,9 @@ def demo_report(tmp_path_factory) -> RenderedReport:
 def cdnow_report(tmp_path_factory) -> RenderedReport:
     """Every notebook rendered for CDNOW, 1997-Q4."""
     return _render(tmp_path_factory, "params/cdnow.yaml", "1997-Q4", "cdnow")
+
+
+@pytest.fixture(scope="session")
+def export_report(tmp_path_factory) -> RenderedReport:
+    """Every notebook rendered for the small user-export example (params/example_export.yaml)."""
+    return _render(tmp_path_factory, "params/example_export.yaml", "2025-Q1", "example_export")

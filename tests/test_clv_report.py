@@ -255,3 +255,19 @@ def test_demo_planted_parameters_on_the_calendar_clock(demo_recovery):
     shown = cr.recovery_display(demo_recovery)
     assert len(shown) == 33 and {"calendar recovered", "operational recovered"} <= set(shown.columns)
     assert (shown["operational recovered"] == "yes").all()
+
+
+def test_findings_and_summary_without_a_usable_model():
+    o = _orders([("a", "2025-01-01", 10.0, "completed"), ("a", "2025-01-12", 20.0, "completed"),
+                 ("b", "2025-01-03", 10.0, "completed"), ("c", "2025-01-14", 40.0, "completed")])
+    plan = cr.plan_holdout(data_start="2025-01-01", data_end="2025-01-20", report_end="2025-01-20")
+    hist = cr.historical_clv(o, end="2025-01-20")
+    simple = cr.simple_clv(o, end="2025-01-20", window_days=10)
+    kw = {"plan": plan, "historical": hist, "simple": simple, "errors": None, "predictions": None,
+          "horizon_months": 12, "discount_rate": 0.01, "model": None}
+    lines = cr.clv_findings(**kw, currency="$")
+    assert lines[0].startswith("Historical CLV: the 3 customers have spent $80 so far")
+    assert lines[-1].startswith("No predicted CLV")
+    kw.pop("historical")
+    s = cr.clv_summary(**kw, historical=hist)
+    assert "clv_total" not in s and s["historical_clv_total"] == 80.0 and s["transaction_model"] is None

@@ -130,6 +130,9 @@ if plan.has_holdout:
                                observation_end=plan.observation_end, time_unit=unit)
     calibration_models = clv_report.fit_models(holdout, spend=False)
     comparison = clv_report.holdout_comparison(holdout, calibration_models)
+    for key in comparison.attrs["dropped"]:
+        display(Markdown(f"The {clv_report.METHOD_LABELS[key]} fit on the calibration window gives no "
+                         "usable predictions on this data (extreme parameters); it is left out here."))
     by_frequency = clv_report.holdout_by_frequency(comparison, max_bucket=rules["max_frequency_bucket"])
     errors = clv_report.holdout_errors(comparison)
     display(crmkit.table(by_frequency.rename(columns=clv_report.METHOD_LABELS).rename(
@@ -155,21 +158,28 @@ display(Markdown(
     f"**Gamma-Gamma check**: among customers with repeat purchases the correlation between how often "
     f"they buy and their average order value is {corr:.2f}. The model assumes none; "
     + ("a value this close to 0 supports it." if abs(corr) < 0.3 else
-       "a value this far from 0 means expected spend is less reliable for the heaviest buyers.")))"""),
+       "a value this far from 0 means expected spend is less reliable for the heaviest buyers.")))
+t_horizon = rules["horizon_months"] * 365.25 / 12 / (7 if unit == "W" else 1)
+model_key, notes = clv_report.choose_transaction_model(
+    models, summary, preferred=rules["transaction_model"], t=t_horizon)
+if notes:
+    bullets(notes)"""),
     md("""
 ## 6. What the model has learned: frequency, recency and the chance of being active
 
 Each cell is a hypothetical customer who first bought *T* time units ago (the oldest customers' age), made the number of repeat purchases on the horizontal axis, the last one at the recency on the vertical axis (top row: bought very recently). **How to read:** on the left heatmap the brightest cells are frequent *and* recent buyers, who are expected to buy most in the coming horizon. On the right, the probability that the customer is still active: frequent buyers who have gone quiet (bottom right) are probably gone, because for them a long silence is unusual, while a one-time buyer is never "proven" gone by the BG/NBD (they can only drop out after a repeat purchase).
 """),
-    code("""model_key = rules["transaction_model"]
-transaction_model = models[model_key]
-t_horizon = rules["horizon_months"] * 365.25 / 12 / (7 if unit == "W" else 1)
-max_frequency = int(min(max(summary["frequency"].quantile(0.95), 5), 40))
-grid = clv_report.expectation_grid(transaction_model, t=t_horizon, max_frequency=max_frequency,
-                                   T=float(summary["T"].max()))
-clv_plots.plot_expectation_heatmap(grid, value="expected_purchases")
-plt.show()
-clv_plots.plot_expectation_heatmap(grid, value="probability_alive");"""),
+    code("""if model_key is None:
+    display(Markdown("No heatmaps: neither transaction model is usable on this data (see section 5)."))
+else:
+    transaction_model = models[model_key]
+    max_frequency = int(min(max(summary["frequency"].quantile(0.95), 5), 40))
+    grid = clv_report.expectation_grid(transaction_model, t=t_horizon, max_frequency=max_frequency,
+                                       T=float(summary["T"].max()))
+    clv_plots.plot_expectation_heatmap(grid, value="expected_purchases")
+    plt.show()
+    clv_plots.plot_expectation_heatmap(grid, value="probability_alive")
+    plt.show()"""),
     md("""
 ## 7. Predicted CLV per customer
 
@@ -177,26 +187,32 @@ Each customer's **CLV** is the model's expected revenue over the next `horizon_m
 
 The full table (IDs only, no personal data) is written as `clv_predictions.csv`, sorted by predicted CLV from highest to lowest, ready for campaign selection. **How to read the charts:** the histogram uses a log scale because value is very unequal (a few customers are worth far more than most); the bars show the most valuable customers, with their revenue to date as dots.
 """),
-    code("""predictions = clv_report.clv_predictions(
-    transaction_model, models["gamma_gamma"], summary, horizon_months=rules["horizon_months"],
-    discount_rate=rules["discount_rate"], historical=historical)
-path = crmkit.save_table(predictions, output_dir, "clv_predictions.csv")
-display(Markdown(f"Predicted CLV over {rules['horizon_months']} months for {len(predictions):,} customers, "
-                 f"from the {clv_report.METHOD_LABELS[model_key]} and Gamma-Gamma models. Full table: `{path.name}`."))
-display(crmkit.table(predictions.head(top_n), index=True, percent=("p_alive",), currency=ds.currency,
-                     money=("monetary_value", "expected_spend", "clv", "historical_clv")))
-display(crmkit.table(clv_report.concentration(predictions["clv"]).rename(columns={
-    "top_share": "top customers", "customers": "how many", "value_share": "share of predicted CLV"}),
-    percent=("top customers", "share of predicted CLV")))
-clv_plots.plot_clv_distribution(predictions, currency=ds.currency)
-plt.show()
-clv_plots.plot_top_customers(predictions, top=20, currency=ds.currency);"""),
+    code("""predictions = None
+if model_key is None:
+    display(Markdown("No predicted CLV: neither transaction model is usable on this data (see section 5)."))
+else:
+    predictions = clv_report.clv_predictions(
+        transaction_model, models["gamma_gamma"], summary, horizon_months=rules["horizon_months"],
+        discount_rate=rules["discount_rate"], historical=historical)
+    path = crmkit.save_table(predictions, output_dir, "clv_predictions.csv")
+    display(Markdown(f"Predicted CLV over {rules['horizon_months']} months for {len(predictions):,} customers, "
+                     f"from the {clv_report.METHOD_LABELS[model_key]} and Gamma-Gamma models. Full table: `{path.name}`."))
+    display(crmkit.table(predictions.head(top_n), index=True, percent=("p_alive",), currency=ds.currency,
+                         money=("monetary_value", "expected_spend", "clv", "historical_clv")))
+    display(crmkit.table(clv_report.concentration(predictions["clv"]).rename(columns={
+        "top_share": "top customers", "customers": "how many", "value_share": "share of predicted CLV"}),
+        percent=("top customers", "share of predicted CLV")))
+    clv_plots.plot_clv_distribution(predictions, currency=ds.currency)
+    plt.show()
+    clv_plots.plot_top_customers(predictions, top=20, currency=ds.currency)
+    plt.show()"""),
     md("""
 **Three values side by side.** They answer different questions, so they differ: historical CLV looks back, the simple formula looks ahead over a whole average lifespan without discounting, and the model looks ahead over the horizon for each customer separately.
 """),
-    code("""display(crmkit.table(clv_report.value_comparison(
-    historical, simple, predictions, horizon_months=rules["horizon_months"],
-    discount_rate=rules["discount_rate"], currency=ds.currency)))"""),
+    code("""if predictions is not None:
+    display(crmkit.table(clv_report.value_comparison(
+        historical, simple, predictions, horizon_months=rules["horizon_months"],
+        discount_rate=rules["discount_rate"], currency=ds.currency)))"""),
     md("""
 ## 8. Did the forecast come true?
 
