@@ -26,7 +26,7 @@ from .kpi import completed_orders, headline, kpi_findings, kpi_table, kpi_trend
 from .lifecycle import lifecycle_stages, stage_transitions
 from .periods import Period, parse_period
 from .pipeline import Prepared, open_data, prepare, profile_tables
-from .report import drop_pii, save_summary, save_table, table
+from .report import bullets, drop_pii, save_summary, save_table, table
 from .rfm import rfm_table
 from .segmentation import RFMClusterer, segment_customers, segmentation_findings
 from .synthetic import DEFECT_COUNTS, make_demo
@@ -68,6 +68,7 @@ __all__ = [
     "clean",
     "source_fixes",
     "completed_orders",
+    "bullets",
     "drop_pii",
     "headline",
     "kpi_findings",

@@ -9,7 +9,29 @@ import pandas as pd
 
 from .schema import PII_COLUMNS
 
-__all__ = ["save_summary", "save_table", "drop_pii", "table"]
+__all__ = ["bullets", "save_summary", "save_table", "drop_pii", "table"]
+
+
+def bullets(lines):
+    """Return findings as a Markdown bullet list for a notebook (``display(bullets(...))``).
+
+    Parameters
+    ----------
+    lines : iterable of str
+        One finding per item (Markdown allowed).
+
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Examples
+    --------
+    >>> bullets(["Revenue rose.", "Churn fell."]).data
+    '- Revenue rose.\n- Churn fell.'
+    """
+    from IPython.display import Markdown
+
+    return Markdown("\n".join(f"- {s}" for s in lines))
 
 
 def save_summary(output_dir: str, name: str, data: dict) -> None:

@@ -211,7 +211,7 @@ else:
                                 hours=hours, festivals=fest, first_categories=first_share,
                                 funnel=funnel, funnel_unit=unit if funnel is not None else "session",
                                 currency=ds.currency)
-display(Markdown("\\n".join(f"- {s}" for s in findings)))
+display(crmkit.bullets(findings))
 _ = crmkit.save_table(freq, output_dir, "behaviour_frequency.csv")
 _ = crmkit.save_table(fest, output_dir, "behaviour_festivals.csv")
 crmkit.save_summary(output_dir, "behaviour", {
@@ -392,7 +392,7 @@ else:
                                 currency=ds.currency)
 findings += C.cohort_findings(cohorts, summary, freq=cohort_freq, curves=curves)
 findings += C.survival_findings(surv_table, churn_days=rules["churn_days"])
-display(Markdown("\\n".join(f"- {s}" for s in findings)))
+display(crmkit.bullets(findings))
 crmkit.save_summary(output_dir, "lifecycle", {
     "period": P.label, "stages": dict(zip(counts["stage"], counts["customers"].astype(int).tolist())),
     "tier_movement": {k: int(v) for k, v in moves.items()}, "findings": findings})"""),

@@ -17,11 +17,7 @@ from crmkit import churn, plots
 from crmkit.plots import churn as churn_plots
 
 plots.set_theme()
-pd.options.display.float_format = "{:,.3f}".format
-
-
-def bullets(lines):
-    display(Markdown("\\n".join(f"- {s}" for s in lines)))'''
+pd.options.display.float_format = "{:,.3f}".format'''
 
 LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
@@ -186,7 +182,7 @@ for f, ax in zip(top_features, axes[0]):
     churn_plots.plot_partial_dependence(pdp, feature=f, ax=ax)
 fig.tight_layout()
 plt.show()
-bullets(churn.driver_sentences(importance, pdp, top=5))"""),
+display(crmkit.bullets(churn.driver_sentences(importance, pdp, top=5)))"""),
     md("""
 ## 7. Customers at risk today
 
@@ -233,7 +229,7 @@ else:
                                best_kind=best_kind, importance=importance, threshold=best, at_risk=at_risk,
                                scored=len(now), currency=ds.currency, value_basis=value_basis,
                                realised=realised, over_time=over_time)
-bullets(findings)
+display(crmkit.bullets(findings))
 crmkit.save_summary(output_dir, "churn", churn.churn_summary(
     plan=plan, base_rate=float(y_test.mean()), metrics=metrics, importance=importance,
     threshold=best, at_risk=at_risk, value_basis=value_basis, best_kind=best_kind))"""),

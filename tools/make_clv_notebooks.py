@@ -19,11 +19,7 @@ from crmkit import clv, clv_report, plots
 from crmkit.plots import clv as clv_plots
 
 plots.set_theme()
-pd.options.display.float_format = "{:,.3f}".format
-
-
-def bullets(lines):
-    display(Markdown("\\n".join(f"- {s}" for s in lines)))'''
+pd.options.display.float_format = "{:,.3f}".format'''
 
 LOAD = '''data = crmkit.open_data(params_file, prepared_dir)
 ds = data.dataset
@@ -163,7 +159,7 @@ t_horizon = rules["horizon_months"] * 365.25 / 12 / (7 if unit == "W" else 1)
 model_key, notes = clv_report.choose_transaction_model(
     models, summary, preferred=rules["transaction_model"], t=t_horizon)
 if notes:
-    bullets(notes)"""),
+    display(crmkit.bullets(notes))"""),
     md("""
 ## 6. What the model has learned: frequency, recency and the chance of being active
 
@@ -244,10 +240,10 @@ else:
     md("""
 ## Findings
 """),
-    code("""bullets(clv_report.clv_findings(
+    code("""display(crmkit.bullets(clv_report.clv_findings(
     plan=plan, historical=historical, simple=simple, errors=errors, predictions=predictions,
     horizon_months=rules["horizon_months"], discount_rate=rules["discount_rate"], currency=ds.currency,
-    model=model_key, realised=realised, recovery=recovery))
+    model=model_key, realised=realised, recovery=recovery)))
 crmkit.save_summary(output_dir, "clv", clv_report.clv_summary(
     plan=plan, errors=errors, predictions=predictions, simple=simple, historical=historical,
     horizon_months=rules["horizon_months"], discount_rate=rules["discount_rate"], model=model_key,

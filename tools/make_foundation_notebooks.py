@@ -125,6 +125,6 @@ Each bar is one KPI's change against the previous period. Green is good news, re
     md("""
 ## Findings
 """),
-    code("""display(Markdown("\\n".join(f"- {s}" for s in crmkit.kpi_findings(kpis, period=P, currency=ds.currency))))"""),
+    code("""display(crmkit.bullets(crmkit.kpi_findings(kpis, period=P, currency=ds.currency)))"""),
     code(VERSIONS),
 ], title="KPI overview", requires=["orders"])

@@ -151,7 +151,7 @@ else:
 """),
     code("""findings = seg.segmentation_findings(customers, clusterer=km, tier_thresholds=rules["tier_thresholds"],
                                     currency=ds.currency, truth_customers=truth_customers)
-display(Markdown("\\n".join(f"- {s}" for s in findings)))"""),
+display(crmkit.bullets(findings))"""),
     code(VERSIONS),
 ]
 
