@@ -26,8 +26,8 @@ def bullets(lines):
 
     Examples
     --------
-    >>> bullets(["Revenue rose.", "Churn fell."]).data
-    '- Revenue rose.\n- Churn fell.'
+    >>> bullets(["Revenue rose.", "Churn fell."]).data.splitlines()
+    ['- Revenue rose.', '- Churn fell.']
     """
     from IPython.display import Markdown
 
