@@ -63,7 +63,7 @@ def _ax(ax):
 
 def plot_trend(trend: pd.DataFrame, *, y: str = "revenue", period: Period | None = None,
                currency: str | None = None, ax=None, label: str | None = None):
-    """Line chart of one column of :func:`crmkit.kpi.kpi_trend`, the report period shaded.
+    """Line chart of one column of :func:`crmkit.analysis.kpi.kpi_trend`, the report period shaded.
 
     Parameters
     ----------
@@ -98,9 +98,9 @@ def plot_kpi_change(kpis: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     kpis : DataFrame
-        Output of :func:`crmkit.kpi.kpi_table`.
+        Output of :func:`crmkit.analysis.kpi.kpi_table`.
     """
-    from ..kpi import LOWER_IS_BETTER
+    from ..analysis.kpi.kpis import LOWER_IS_BETTER
 
     ax = _ax(ax)
     d = kpis.dropna(subset=["change"]).iloc[::-1]
@@ -119,7 +119,7 @@ def plot_missing(profile: pd.DataFrame, *, ax=None, top: int = 20):
     Parameters
     ----------
     profile : DataFrame
-        Output of :func:`crmkit.pipeline.profile_tables`.
+        Output of :func:`crmkit.data.pipeline.profile_tables`.
     """
     ax = _ax(ax)
     d = profile[profile["missing"] > 0].sort_values("missing_share", ascending=False).head(top)

@@ -1,5 +1,5 @@
 """Charts for customer behaviour (notebook 02). Each takes frames computed by
-:mod:`crmkit.behaviour`, ``ax=None``, and returns the Axes.
+:mod:`crmkit.analysis.behaviour`, ``ax=None``, and returns the Axes.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def plot_purchase_frequency(frequency: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     frequency : DataFrame
-        Output of :func:`crmkit.behaviour.purchase_frequency`.
+        Output of :func:`crmkit.analysis.behaviour.purchase_frequency`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -66,7 +66,7 @@ def plot_order_values(values: pd.Series, *, currency: str = "¥", ax=None):
     Parameters
     ----------
     values : Series
-        Output of :func:`crmkit.behaviour.order_values`.
+        Output of :func:`crmkit.analysis.behaviour.order_values`.
     currency : str, default "¥"
     ax : matplotlib Axes, optional
 
@@ -91,7 +91,7 @@ def plot_repeat_gaps(gaps: pd.DataFrame, *, max_days: int = 365, ax=None):
     Parameters
     ----------
     gaps : DataFrame
-        Output of :func:`crmkit.behaviour.repeat_gaps`.
+        Output of :func:`crmkit.analysis.behaviour.repeat_gaps`.
     max_days : int, default 365
     ax : matplotlib Axes, optional
 
@@ -117,7 +117,7 @@ def plot_reorder_curve(km: pd.DataFrame, *, horizon_days: int | None = None, max
     Parameters
     ----------
     km : DataFrame
-        :func:`crmkit.cohorts.kaplan_meier` of :func:`crmkit.behaviour.time_to_second_purchase`.
+        :func:`crmkit.analysis.stats.kaplan_meier` of :func:`crmkit.analysis.behaviour.time_to_second_purchase`.
     horizon_days : int, optional
         Marked with a dotted line and its value.
     max_days : int, default 365
@@ -155,7 +155,7 @@ def plot_weekday_hour(counts: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     counts : DataFrame
-        Output of :func:`crmkit.behaviour.weekday_hour_counts`.
+        Output of :func:`crmkit.analysis.behaviour.weekday_hour_counts`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -176,7 +176,7 @@ def plot_weekday_profile(profile: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     profile : DataFrame
-        Output of :func:`crmkit.behaviour.weekday_profile`.
+        Output of :func:`crmkit.analysis.behaviour.weekday_profile`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -198,7 +198,7 @@ def plot_month_profile(profile: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     profile : DataFrame
-        Output of :func:`crmkit.behaviour.month_profile`.
+        Output of :func:`crmkit.analysis.behaviour.month_profile`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -223,9 +223,9 @@ def plot_daily_orders(daily: pd.DataFrame, *, festivals: pd.DataFrame | None = N
     Parameters
     ----------
     daily : DataFrame
-        Output of :func:`crmkit.behaviour.daily_orders`.
+        Output of :func:`crmkit.analysis.behaviour.daily_orders`.
     festivals : DataFrame, optional
-        Output of :func:`crmkit.behaviour.festival_lift` (or ``festival_calendar``).
+        Output of :func:`crmkit.analysis.behaviour.festival_lift` (or ``festival_calendar``).
     ax : matplotlib Axes, optional
 
     Returns
@@ -255,7 +255,7 @@ def plot_festival_lift(lifts: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     lifts : DataFrame
-        Output of :func:`crmkit.behaviour.festival_lift`.
+        Output of :func:`crmkit.analysis.behaviour.festival_lift`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -280,7 +280,7 @@ def plot_category_mix(mix: pd.DataFrame, *, value: str = "revenue_share", ax=Non
     Parameters
     ----------
     mix : DataFrame
-        Output of :func:`crmkit.behaviour.category_mix`.
+        Output of :func:`crmkit.analysis.behaviour.category_mix`.
     value : {"revenue_share", "customer_share"}, default "revenue_share"
     ax : matplotlib Axes, optional
 
@@ -303,7 +303,7 @@ def plot_first_category(share: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     share : DataFrame
-        Output of :func:`crmkit.behaviour.first_category_share`.
+        Output of :func:`crmkit.analysis.behaviour.first_category_share`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -325,7 +325,7 @@ def plot_funnel(funnel: pd.DataFrame, *, by: str | None = None, ax=None):
     Parameters
     ----------
     funnel : DataFrame
-        Output of :func:`crmkit.behaviour.event_funnel`.
+        Output of :func:`crmkit.analysis.behaviour.event_funnel`.
     by : str, optional
         The column the funnel was split by.
     ax : matplotlib Axes, optional

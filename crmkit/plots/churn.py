@@ -1,4 +1,4 @@
-"""Charts of the churn analysis (:mod:`crmkit.churn`). Each takes computed frames and
+"""Charts of the churn analysis (:mod:`crmkit.analysis.churn`). Each takes computed frames and
 ``ax=None`` and returns the Axes."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _ax(ax, figsize=None):
 
 
 def plot_churn_over_time(rates: pd.DataFrame, *, plan=None, ax=None):
-    """Churn rate at each monthly cut-off (:func:`crmkit.churn.churn_rate_over_time`),
+    """Churn rate at each monthly cut-off (:func:`crmkit.analysis.churn.churn_rate_over_time`),
     with the training and test cut-offs of ``plan`` marked."""
     ax = _ax(ax)
     ax.plot(rates.index, rates["churn_rate"], marker="o", color="#3e7cb1", label="churn rate")
@@ -81,7 +81,7 @@ def plot_cutoff_plan(plan, *, ax=None):
 
 
 def plot_odds_ratios(odds: pd.DataFrame, *, top: int = 15, ax=None):
-    """Odds ratios per standard deviation (:func:`crmkit.churn.odds_ratios`), log scale;
+    """Odds ratios per standard deviation (:func:`crmkit.analysis.churn.odds_ratios`), log scale;
     red raises churn, green lowers it."""
     d = odds.head(top).iloc[::-1]
     ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
@@ -97,7 +97,7 @@ def plot_odds_ratios(odds: pd.DataFrame, *, top: int = 15, ax=None):
 
 
 def plot_churn_tree(model, *, ax=None, fontsize: int = 8):
-    """Draw a fitted decision-tree :class:`~crmkit.churn.ChurnModel` (:func:`sklearn.tree.plot_tree`).
+    """Draw a fitted decision-tree :class:`~crmkit.analysis.churn.ChurnModel` (:func:`sklearn.tree.plot_tree`).
 
     Each box shows the split, the share of training customers in the node and the
     shares who stayed and churned; darker orange means more churn.
@@ -113,7 +113,7 @@ def plot_churn_tree(model, *, ax=None, fontsize: int = 8):
 
 
 def plot_roc(roc: pd.DataFrame, *, ax=None):
-    """ROC curves (:func:`crmkit.churn.roc_curves`) with the diagonal of a random score."""
+    """ROC curves (:func:`crmkit.analysis.churn.roc_curves`) with the diagonal of a random score."""
     ax = _ax(ax, figsize=(5.5, 5))
     sns.lineplot(data=roc, x="fpr", y="tpr", hue="model", ax=ax, errorbar=None,
                  estimator=None, sort=False)
@@ -125,7 +125,7 @@ def plot_roc(roc: pd.DataFrame, *, ax=None):
 
 
 def plot_pr(pr: pd.DataFrame, *, base_rate: float | None = None, ax=None):
-    """Precision-recall curves (:func:`crmkit.churn.pr_curves`); the dotted line is the
+    """Precision-recall curves (:func:`crmkit.analysis.churn.pr_curves`); the dotted line is the
     base rate (the precision of contacting customers at random)."""
     ax = _ax(ax, figsize=(5.5, 5))
     sns.lineplot(data=pr, x="recall", y="precision", hue="model", ax=ax, errorbar=None,
@@ -141,7 +141,7 @@ def plot_pr(pr: pd.DataFrame, *, base_rate: float | None = None, ax=None):
 
 
 def plot_calibration(cal: pd.DataFrame, *, ax=None):
-    """Predicted versus observed churn (:func:`crmkit.churn.calibration_table`)."""
+    """Predicted versus observed churn (:func:`crmkit.analysis.churn.calibration_table`)."""
     ax = _ax(ax, figsize=(5.5, 5))
     sns.lineplot(data=cal, x="predicted", y="observed", hue="model", marker="o", ax=ax,
                  errorbar=None, estimator=None, sort=False)
@@ -155,7 +155,7 @@ def plot_calibration(cal: pd.DataFrame, *, ax=None):
 
 
 def plot_lift(gains: pd.DataFrame, *, ax=None):
-    """Churn rate by risk decile (:func:`crmkit.churn.gains_table`), base rate dotted."""
+    """Churn rate by risk decile (:func:`crmkit.analysis.churn.gains_table`), base rate dotted."""
     ax = _ax(ax)
     ax.bar(gains.index.astype(str), gains["churn_rate"], color="#d9822b")
     base = gains["churners"].sum() / gains["customers"].sum()
@@ -185,7 +185,7 @@ def plot_gains(gains: pd.DataFrame, *, ax=None):
 
 
 def plot_profit_curve(curve: pd.DataFrame, *, best=None, currency: str = "¥", ax=None):
-    """Expected profit by contact threshold (:func:`crmkit.churn.profit_curve`)."""
+    """Expected profit by contact threshold (:func:`crmkit.analysis.churn.profit_curve`)."""
     ax = _ax(ax)
     ax.plot(curve["threshold"], curve["expected_profit"], color="#3e7cb1")
     ax.axhline(0, color="black", linewidth=0.8)
@@ -201,7 +201,7 @@ def plot_profit_curve(curve: pd.DataFrame, *, best=None, currency: str = "¥", a
 
 
 def plot_confusion(table: pd.DataFrame, *, ax=None):
-    """Heat map of :func:`crmkit.churn.confusion_table` with counts and row shares."""
+    """Heat map of :func:`crmkit.analysis.churn.confusion_table` with counts and row shares."""
     ax = _ax(ax, figsize=(5.5, 3.5))
     share = table.div(table.sum(axis=1), axis=0)
     annot = table.map(lambda v: f"{v:,}") + "\n(" + share.map(lambda v: f"{v:.0%}") + " of row)"
@@ -213,7 +213,7 @@ def plot_confusion(table: pd.DataFrame, *, ax=None):
 
 
 def plot_importance(importance: pd.DataFrame, *, top: int = 12, ax=None):
-    """Permutation importance (:func:`crmkit.churn.permutation_drivers`), coloured by group."""
+    """Permutation importance (:func:`crmkit.analysis.churn.permutation_drivers`), coloured by group."""
     d = importance.head(top)
     ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
     sns.barplot(x=d["importance"], y=d.index, hue=d["group"], dodge=False, ax=ax,
@@ -228,7 +228,7 @@ def plot_importance(importance: pd.DataFrame, *, top: int = 12, ax=None):
 
 
 def plot_partial_dependence(pdp: pd.DataFrame, *, feature: str, ax=None):
-    """Average predicted churn as one feature varies (:func:`crmkit.churn.partial_dependence_table`)."""
+    """Average predicted churn as one feature varies (:func:`crmkit.analysis.churn.partial_dependence_table`)."""
     ax = _ax(ax, figsize=(4.5, 3.5))
     d = pdp.loc[pdp["feature"] == feature]
     ax.plot(d["value"], d["churn_probability"], marker="o", color="#ba2525")

@@ -1,5 +1,5 @@
 """Charts for customer lifetime value (notebook 05). Each takes computed frames, ``ax=None``,
-and returns the Axes; the frames come from :mod:`crmkit.clv_report`.
+and returns the Axes; the frames come from :mod:`crmkit.analysis.clv`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def plot_expectation_heatmap(grid: pd.DataFrame, *, value: str = "expected_purch
     Parameters
     ----------
     grid : DataFrame
-        Output of :func:`crmkit.clv_report.expectation_grid` (long form, with
+        Output of :func:`crmkit.analysis.clv.expectation_grid` (long form, with
         ``attrs`` ``t``, ``T`` and ``time_unit``).
     value : {"expected_purchases", "probability_alive"}, default "expected_purchases"
     ax : matplotlib Axes, optional
@@ -92,7 +92,7 @@ def plot_holdout_by_frequency(table: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`crmkit.clv_report.holdout_by_frequency` (the ``all`` row
+        Output of :func:`crmkit.analysis.clv.holdout_by_frequency` (the ``all`` row
         is not drawn).
     ax : matplotlib Axes, optional
 
@@ -123,7 +123,7 @@ def plot_clv_distribution(predictions: pd.DataFrame, *, currency: str = "", ax=N
     Parameters
     ----------
     predictions : DataFrame
-        Output of :func:`crmkit.clv_report.clv_predictions` (column ``clv``).
+        Output of :func:`crmkit.analysis.clv.clv_predictions` (column ``clv``).
     currency : str, default ""
     ax : matplotlib Axes, optional
 
@@ -160,7 +160,7 @@ def plot_top_customers(predictions: pd.DataFrame, *, top: int = 20, currency: st
     Parameters
     ----------
     predictions : DataFrame
-        Output of :func:`crmkit.clv_report.clv_predictions` (index ``customer_id``,
+        Output of :func:`crmkit.analysis.clv.clv_predictions` (index ``customer_id``,
         sorted by ``clv``).
     top : int, default 20
     currency : str, default ""

@@ -1,5 +1,5 @@
 """Charts for lifecycle stages, cohorts and retention (notebook 04). Each takes frames
-computed by :mod:`crmkit.lifecycle` or :mod:`crmkit.cohorts`, ``ax=None``, and returns
+computed by :mod:`crmkit.analysis.lifecycle` or :mod:`crmkit.analysis.lifecycle`, ``ax=None``, and returns
 the Axes.
 """
 
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..lifecycle import NOT_YET, STAGES
+from ..analysis.lifecycle.lifecycle import NOT_YET, STAGES
 
 __all__ = [
     "STAGE_COLORS",
@@ -32,7 +32,7 @@ STAGE_COLORS = {
     "loyal": "#2f8132",
     "reactivated": "#8e6bbf",
     "at_risk": "#d9822b",
-    "churned": "#ba2525",
+    "lapsed": "#ba2525",
 }
 _PCT = mticker.PercentFormatter(xmax=1, decimals=0)
 
@@ -54,7 +54,7 @@ def plot_stage_counts(counts: pd.DataFrame, *, previous: pd.DataFrame | None = N
     Parameters
     ----------
     counts : DataFrame
-        Output of :func:`crmkit.lifecycle.stage_counts`.
+        Output of :func:`crmkit.analysis.lifecycle.stage_counts`.
     previous : DataFrame, optional
         The same at the previous date, drawn as outlined bars.
     labels : pair of str
@@ -91,7 +91,7 @@ def plot_transition_matrix(transitions: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     transitions : DataFrame
-        Output of :func:`crmkit.lifecycle.stage_transitions`.
+        Output of :func:`crmkit.analysis.lifecycle.stage_transitions`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -136,7 +136,7 @@ def plot_stage_flow(transitions: pd.DataFrame, *, labels: tuple[str, str] = ("be
     Parameters
     ----------
     transitions : DataFrame
-        Output of :func:`crmkit.lifecycle.stage_transitions`.
+        Output of :func:`crmkit.analysis.lifecycle.stage_transitions`.
     labels : pair of str
         Titles of the two columns (e.g. the two period labels).
     min_share : float, default 0
@@ -203,7 +203,7 @@ def plot_tier_migration(counts: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     counts : DataFrame
-        Output of :func:`crmkit.lifecycle.migration_counts`.
+        Output of :func:`crmkit.analysis.lifecycle.migration_counts`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -233,7 +233,7 @@ def plot_cohort_heatmap(cohorts: pd.DataFrame, *, value: str = "retention", freq
     Parameters
     ----------
     cohorts : DataFrame
-        Output of :func:`crmkit.cohorts.cohort_table`.
+        Output of :func:`crmkit.analysis.lifecycle.cohort_table`.
     value : {"retention", "revenue_retention", "customers", "revenue"}, default "retention"
     freq : {"M", "Q"}, default "M"
         Only used in labels.
@@ -283,7 +283,7 @@ def plot_retention_curves(curves: pd.DataFrame, *, min_customers: int = 30, max_
     Parameters
     ----------
     curves : DataFrame
-        Output of :func:`crmkit.cohorts.retention_curves`.
+        Output of :func:`crmkit.analysis.lifecycle.retention_curves`.
     min_customers : int, default 30
         Points resting on fewer customers are not drawn (too noisy).
     max_periods : int or None, default 12
@@ -325,7 +325,7 @@ def plot_survival(survival: pd.DataFrame, *, ci: bool | None = None, max_days: f
     Parameters
     ----------
     survival : DataFrame
-        Output of :func:`crmkit.cohorts.survival_by_group`.
+        Output of :func:`crmkit.analysis.lifecycle.survival_by_group`.
     ci : bool, optional
         Shade the 95% bands (default: when there are at most three groups).
     max_days : float, optional

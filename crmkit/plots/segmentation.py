@@ -1,5 +1,5 @@
 """Charts for customer segmentation (notebook 03). Each takes computed frames, ``ax=None``,
-and returns the Axes; the frames come from :mod:`crmkit.segmentation`.
+and returns the Axes; the frames come from :mod:`crmkit.analysis.segmentation`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def plot_segment_shares(table: pd.DataFrame, *, title: str = "Customers and reve
     ----------
     table : DataFrame
         One row per group (segment, tier or cluster) with ``customer_share`` and
-        ``revenue_share`` (0-1), e.g. :func:`crmkit.segmentation.segment_table`.
+        ``revenue_share`` (0-1), e.g. :func:`crmkit.analysis.segmentation.segment_table`.
         Rows are drawn top to bottom in the table's order.
     title : str
     ax : matplotlib Axes, optional
@@ -73,7 +73,7 @@ def plot_rf_heatmap(grid: pd.DataFrame, *, value: str = "customers", currency: s
     Parameters
     ----------
     grid : DataFrame
-        Output of :func:`crmkit.segmentation.rf_grid` (long form, 25 rows).
+        Output of :func:`crmkit.analysis.segmentation.rf_grid` (long form, 25 rows).
     value : {"customers", "monetary"}, default "customers"
         Colour by the number of customers or by their mean spend.
     currency : str, optional
@@ -111,7 +111,7 @@ def plot_revenue_concentration(curve: pd.DataFrame, *, thresholds=(0.8, 0.95), a
     Parameters
     ----------
     curve : DataFrame
-        Output of :func:`crmkit.segmentation.revenue_concentration`.
+        Output of :func:`crmkit.analysis.segmentation.revenue_concentration`.
     thresholds : pair of float, default (0.8, 0.95)
         The value-tier thresholds, drawn as horizontal lines.
     ax : matplotlib Axes, optional
@@ -146,7 +146,7 @@ def plot_k_selection(scores: pd.DataFrame, *, chosen: int | None = None, ax=None
     Parameters
     ----------
     scores : DataFrame
-        :attr:`crmkit.segmentation.RFMClusterer.scores_` (index ``k``; columns
+        :attr:`crmkit.analysis.segmentation.RFMClusterer.scores_` (index ``k``; columns
         ``silhouette``, ``inertia``).
     chosen : int, optional
         The k used; marked.
@@ -182,7 +182,7 @@ def plot_cluster_profiles(profiles: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     profiles : DataFrame
-        :attr:`crmkit.segmentation.RFMClusterer.profiles_` (index ``cluster``;
+        :attr:`crmkit.analysis.segmentation.RFMClusterer.profiles_` (index ``cluster``;
         ``r_score``, ``f_score``, ``m_score``, ``customer_share``, ``revenue_share``).
     ax : matplotlib Axes, optional
 
@@ -209,7 +209,7 @@ def plot_planted_crosstab(crosstab: pd.DataFrame, *, title: str = "Planted custo
     Parameters
     ----------
     crosstab : DataFrame
-        :func:`crmkit.segmentation.planted_crosstab` with ``normalize=True``.
+        :func:`crmkit.analysis.segmentation.planted_crosstab` with ``normalize=True``.
     title : str
     ax : matplotlib Axes, optional
 
@@ -244,8 +244,8 @@ def style_group_table(table: pd.DataFrame, *, currency: str = "¥"):
     Parameters
     ----------
     table : DataFrame
-        :func:`crmkit.segmentation.segment_table`, :func:`~crmkit.segmentation.tier_table`
-        or :attr:`~crmkit.segmentation.RFMClusterer.profiles_`; the columns known
+        :func:`crmkit.analysis.segmentation.segment_table`, :func:`~crmkit.analysis.segmentation.tier_table`
+        or :attr:`~crmkit.analysis.segmentation.RFMClusterer.profiles_`; the columns known
         here are shown in this order, others are dropped.
     currency : str, default "¥"
 

@@ -1,0 +1,21 @@
+"""KPI overview (notebook 01): headline KPIs of a period against the previous one."""
+
+from .kpis import (
+    KPI_DEFINITIONS,
+    LOWER_IS_BETTER,
+    kpi_table,
+    kpi_trend,
+)
+from .narrative import (
+    headline,
+    kpi_findings,
+)
+
+__all__ = [
+    "LOWER_IS_BETTER",
+    "KPI_DEFINITIONS",
+    "kpi_table",
+    "kpi_trend",
+    "headline",
+    "kpi_findings",
+]

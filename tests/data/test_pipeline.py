@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from crmkit.data.dataset import Dataset
+from crmkit.data.pipeline import Prepared, open_data, prepare, profile_tables
+
+
+def test_prepare_save_load_roundtrip(root, tmp_path):
+    prep = prepare(root / "params" / "example_export.yaml")
+    prep.save(tmp_path / "p")
+    back = open_data("", str(tmp_path / "p"))
+    assert isinstance(back, Prepared)
+    for name, df in prep.dataset.tables.items():
+        pd.testing.assert_frame_equal(back.dataset.tables[name], df, check_dtype=False)
+    pd.testing.assert_frame_equal(back.cleaning_log, prep.cleaning_log)
+    assert back.dataset.fingerprint() == prep.dataset.fingerprint()
+    assert back.dataset.as_of == pd.Timestamp("2025-03-31") and back.dataset.currency == "¥"
+
+
+def test_rules_defaults_overridden_by_params():
+    from crmkit.config import validate_params
+
+    ds = Dataset("x", {"orders": pd.DataFrame()})
+    params = validate_params({"source": {"type": "bundled", "name": "demo"},
+                              "analysis": {"churn": {"horizon_days": 60}}})
+    prep = Prepared(ds, pd.DataFrame(), pd.DataFrame(), params)
+    assert prep.rules("churn").horizon_days == 60 and prep.rules("churn").lookback_days == 365
+    assert prep.rules("clv").horizon_months == 12  # a section the params leave out: defaults
+
+
+def test_profile_masks_personal_data():
+    ds = Dataset("x", {"customers": pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3"], "email": [None, "li.wei@example.com", "a@b.cn"],
+        "region": ["East", None, "East"]})})
+    prof = profile_tables(ds).set_index("column")
+    assert prof.loc["email", "example"] == "l***@example.com"
+    assert prof.loc["region", "missing"] == 1 and prof.loc["region", "distinct"] == 1
+    assert prof.loc["region", "missing_share"] == 1 / 3
