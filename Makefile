@@ -1,18 +1,22 @@
-# crmkit: `make report` renders the demo reports, `make test` runs the whole test suite.
-# Both create .venv and install crmkit with pinned dependencies first (Python 3.11+).
+# crmkit: `make report` renders the demo reports, `make test` runs the whole test suite,
+# `make test-fast` the unit tests only. They create .venv and install crmkit with pinned
+# dependencies first (Python 3.11+).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PARAMS ?= params/demo.yaml
 PERIOD ?= latest
-JOBS   ?= 2
+JOBS   ?=
+# empty JOBS: crmkit runs as many notebooks at once as there are usable cores
+JOBS_ARG := $(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help setup report test lab lint nbclean bench demo-data clean
+.PHONY: help setup report test test-fast lab lint nbclean bench demo-data clean
 
 help:
 	@echo "make report   set up, render the demo reports, print where index.html is"
-	@echo "make test     set up, run the whole test suite (lint, unit, notebooks)"
+	@echo "make test     set up, run the whole test suite (lint, unit, notebooks, browser)"
+	@echo "make test-fast  set up, lint and run the unit tests only (no notebook runs, no browser)"
 	@echo "make lab      set up, open JupyterLab on notebooks/ with the crmkit kernel"
 	@echo "make bench    run the benchmarks (10x and 100x demo size) and record results"
 
@@ -27,17 +31,22 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/crmkit report --params $(PARAMS) --period $(PERIOD) --jobs $(JOBS)
+	$(BIN)/crmkit report --params $(PARAMS) --period $(PERIOD) $(JOBS_ARG)
 
 test: $(STAMP)
 	$(BIN)/ruff check crmkit tests bench tools notebooks
 	$(BIN)/python -m pytest
 
+# unit tests: no notebook runs (-m notebooks), no slow builds, no browser; on every core (xdist)
+test-fast: $(STAMP)
+	$(BIN)/ruff check crmkit tests bench tools notebooks
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto -m "not notebooks and not slow and not browser"
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 nbclean: $(STAMP)
-	$(BIN)/python -c "import glob; from crmkit.notebooks import normalise_notebook as n; [print('cleaned', p) for p in sorted(glob.glob('notebooks/*.ipynb')) if n(p)]"
+	$(BIN)/python -c "import glob; from crmkit.reporting.notebooks import normalise_notebook as n; [print('cleaned', p) for p in sorted(glob.glob('notebooks/*.ipynb')) if n(p)]"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_foundation.py
@@ -46,6 +55,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_segmentation.py
 	$(BIN)/python bench/bench_cohorts.py
 	$(BIN)/python bench/bench_churn.py
+	$(BIN)/python bench/bench_basket.py
+	$(BIN)/python bench/bench_forecast.py
+	$(BIN)/python bench/bench_sales.py
+	$(BIN)/python bench/bench_money.py
+	$(BIN)/python bench/bench_satisfaction.py
+	$(BIN)/python bench/bench_report.py --demo --repeats 3
+	$(BIN)/python bench/bench_report.py
 
 demo-data: $(STAMP)
 	$(BIN)/crmkit demo-data --out demo_csv
