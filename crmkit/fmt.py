@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["MISSING", "is_missing", "count", "num", "money", "pct", "points", "change", "date",
-           "RATE_UNITS"]
+           "plural", "RATE_UNITS"]
 
 MISSING = "–"
 """What a missing value looks like on a page."""
@@ -116,3 +116,15 @@ def change(value, previous, *, unit: str) -> str:
 def date(ts) -> str:
     """A day: ``2025-12-31``."""
     return MISSING if is_missing(ts) else f"{ts:%Y-%m-%d}"
+
+
+def plural(n, word: str, plural_word: str | None = None) -> str:
+    """A count with its noun: ``1 customer``, ``1,234 customers``.
+
+    Examples
+    --------
+    >>> plural(1, "customer"), plural(1234, "customer"), plural(2, "reply", "replies")
+    ('1 customer', '1,234 customers', '2 replies')
+    """
+    n = int(n)
+    return f"{n:,} {word if n == 1 else (plural_word or word + 's')}"

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["LABELS", "label", "labels", "register", "yes_no"]
+__all__ = ["LABELS", "VALUE_LABELS", "label", "labels", "register", "use_area", "value_label",
+           "yes_no"]
 
 LABELS: dict[str, str] = {
     # identifiers and dates
@@ -101,17 +102,82 @@ LABELS: dict[str, str] = {
 }
 """Core labels; areas add theirs with :func:`register`."""
 
-_REGISTERED: dict[str, str] = {}
+VALUE_LABELS: dict[str, str] = {
+    "at_risk": "at risk",
+    "add_to_cart": "add to cart",
+    "not_available": "not available",
+}
+"""Words for code-like *values* shown in tables (stages, event types, ...); areas add theirs
+with :func:`register` (``values=``)."""
+
+_AREA_LABELS: dict[str, dict[str, str]] = {}
+_AREA_VALUES: dict[str, dict[str, str]] = {}
+_current_area: str | None = None
 _WINDOW = re.compile(r"^(?P<base>.+?)_(?P<n>\d+)d$")
 
 
-def register(mapping: Mapping[str, str]) -> None:
-    """Add labels (an analysis area calls this once, at import)."""
-    _REGISTERED.update({str(k): str(v) for k, v in mapping.items()})
+def _caller_area() -> str:
+    """The analysis area of the module that called :func:`register` (``crmkit.analysis.<area>``)."""
+    import inspect
+
+    frame = inspect.currentframe()
+    try:
+        caller = frame.f_back.f_back if frame and frame.f_back else None
+        name = caller.f_globals.get("__name__", "") if caller else ""
+    finally:
+        del frame
+    parts = name.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["crmkit", "analysis"] else name
+
+
+def register(mapping: Mapping[str, str] | None = None, *,
+             values: Mapping[str, str] | None = None, area: str | None = None) -> None:
+    """Add an analysis area's labels of names (and of code-like values).
+
+    An area calls this once, at import. Labels are kept per area: two areas may give the
+    same name different words (``planted`` is a planted win rate on the sales-team page
+    and a planted effect on the forecast page). :func:`label` prefers the area of the
+    notebook being run (:func:`use_area`, set by :func:`crmkit.start`), then the core
+    catalogue, then any area that registered the name.
+    """
+    area = area or _caller_area()
+    _AREA_LABELS.setdefault(area, {}).update({str(k): str(v) for k, v in (mapping or {}).items()})
+    _AREA_VALUES.setdefault(area, {}).update({str(k): str(v) for k, v in (values or {}).items()})
+
+
+def use_area(area: str | None) -> None:
+    """Prefer ``area``'s labels from now on (the notebook's own area; None: no preference)."""
+    global _current_area
+    _current_area = area
+
+
+def _lookup(name: str, core: dict[str, str], by_area: dict[str, dict[str, str]]) -> str | None:
+    if _current_area is not None and name in by_area.get(_current_area, {}):
+        return by_area[_current_area][name]
+    if name in core:
+        return core[name]
+    for labels_ in by_area.values():
+        if name in labels_:
+            return labels_[name]
+    return None
+
+
+def value_label(value):
+    """Words for a code-like value (``at_risk`` -> ``at risk``); other values unchanged.
+
+    Examples
+    --------
+    >>> value_label("at_risk"), value_label("Champions"), value_label(3)
+    ('at risk', 'Champions', 3)
+    """
+    if not isinstance(value, str):
+        return value
+    found = _lookup(value, VALUE_LABELS, _AREA_VALUES)
+    return value if found is None else found
 
 
 def _known(name: str) -> str | None:
-    return _REGISTERED.get(name) or LABELS.get(name)
+    return _lookup(name, LABELS, _AREA_LABELS)
 
 
 def label(name) -> str:

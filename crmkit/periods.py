@@ -9,7 +9,16 @@ import pandas as pd
 
 from .errors import CrmkitError
 
-__all__ = ["Period", "parse_period", "latest_period"]
+__all__ = ["Period", "parse_period", "latest_period", "day"]
+
+
+def day(value) -> pd.Timestamp:
+    """The calendar day of a date or timestamp (midnight): the unit every reference date uses.
+
+    >>> day("2025-03-05 17:30")
+    Timestamp('2025-03-05 00:00:00')
+    """
+    return pd.Timestamp(value).normalize()
 
 
 @dataclass(frozen=True)

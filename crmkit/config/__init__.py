@@ -37,11 +37,18 @@ __all__ = [
 
 
 def _areas() -> dict[str, type[Rules]]:
+    from .basket import BasketRules
     from .behaviour import BehaviourRules
+    from .channels import ChannelsRules
     from .churn import ChurnRules
     from .clv import ClvRules
+    from .forecast import ForecastRules
+    from .funnel import FunnelRules
     from .kpi import KpiRules
     from .lifecycle import LifecycleRules
+    from .profitability import ProfitabilityRules
+    from .sales_team import SalesTeamRules
+    from .satisfaction import SatisfactionRules
     from .segmentation import SegmentationRules
 
     return {
@@ -51,6 +58,13 @@ def _areas() -> dict[str, type[Rules]]:
         "lifecycle": LifecycleRules,
         "clv": ClvRules,
         "churn": ChurnRules,
+        "basket": BasketRules,
+        "forecast": ForecastRules,
+        "satisfaction": SatisfactionRules,
+        "funnel": FunnelRules,
+        "sales_team": SalesTeamRules,
+        "channels": ChannelsRules,
+        "profitability": ProfitabilityRules,
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -75,7 +75,9 @@ def _known_keys(model: type[BaseModel] | None, loc: tuple) -> list[str]:
         if m is None or not isinstance(part, str) or part not in m.model_fields:
             return []
         ann = m.model_fields[part].annotation
-        m = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+        # a nested model, also when optional (``ChurnLabel | None``)
+        m = next((a for a in (ann, *get_args(ann))
+                  if isinstance(a, type) and issubclass(a, BaseModel)), None)
     return list(m.model_fields) if m is not None else []
 
 

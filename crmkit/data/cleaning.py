@@ -7,13 +7,29 @@ number of rows affected, what was done and a few examples (personal data masked)
 ==========================  ==================================================
 rule                        what happens
 ==========================  ==================================================
+placeholder_missing         (reading) ``NULL``, ``N/A``, ``-``, ``无``, ``空`` ...
+                            read as missing values (``cleaning: placeholders``)
+dropped_missing_required    (reading, ``on_invalid: drop``) rows without a
+                            required value (empty or a placeholder) dropped
+dropped_unparseable         (reading, ``on_invalid: drop``) rows whose required
+                            date or amount could not be read dropped
+unparseable_set_missing     (reading) unreadable optional values set missing
 exact_duplicates            identical rows: the first is kept
+near_duplicates             rows identical once spaces and case in text columns
+                            are ignored ("Search " / "search", " Li Wei" / "li
+                            wei"): the same record written twice, the first in
+                            file order is kept
 duplicate_key               rows sharing a primary key (e.g. order_id): the
                             first in file order is kept
 text_normalised             category labels stripped, inner spaces collapsed and
                             case variants ("Search ", "SEARCH") mapped to the most
                             frequent spelling; order status and event types
                             lower-cased with common synonyms (完成, refunded, ...)
+                            and the params' ``cleaning: status_map``
+status_unknown              order status words that are neither known nor in
+                            ``status_map`` (退款成功, 待付款, ...): kept as they are,
+                            so the order counts as neither a purchase nor a
+                            return; listed with row counts and revenue
 email_normalised            e-mails stripped and lower-cased
 email_invalid               e-mails without a name@domain.tld form set missing
 phone_normalised            phones reduced to digits; Chinese mobiles to 11 digits
@@ -33,8 +49,11 @@ resolved_before_created     tickets resolved before they were opened: resolution
                             time set missing
 ==========================  ==================================================
 
-Rows dropped or values set missing while *reading* (``on_invalid: drop``) are
-added to the log from ``dataset.meta["load_notes"]``.
+The reading rules are applied by :func:`crmkit.data.io.load_dataset` (before
+cleaning, so that a ``-`` never becomes a customer) and added to the log from
+``dataset.meta["load_notes"]``; a bundled dataset is not read from text and has none.
+The log's ``revenue`` column holds the revenue of the order rows a rule dropped or
+left out of purchases (``dropped_*``, ``status_unknown``; missing elsewhere).
 """
 
 from __future__ import annotations
@@ -44,26 +63,36 @@ import re
 import numpy as np
 import pandas as pd
 
+from .. import fmt
 from ..config.cleaning import CleaningRules
 from .dataset import Dataset
-from .schema import PII_COLUMNS, TABLES
+from .parsing import as_text
+from .schema import ORDER_STATUSES, PII_COLUMNS, TABLES
 
 __all__ = [
     "clean",
     "CLEANING_RULES",
     "SOURCE_ADVICE",
+    "READING_DROPS",
+    "CLEANING_REMOVALS",
     "source_fixes",
     "mask_pii",
     "LOG_COLUMNS",
 ]
 
-LOG_COLUMNS = ["table", "rule", "column", "rows_affected", "action", "examples"]
+LOG_COLUMNS = ["table", "rule", "column", "rows_affected", "action", "examples", "revenue"]
 
 CLEANING_RULES: dict[str, str] = {
+    "placeholder_missing": "placeholders such as NULL, N/A, - or 无 read as missing",
+    "dropped_missing_required": "rows without a required value dropped while reading",
+    "dropped_unparseable": "rows with an unreadable required value dropped while reading",
+    "unparseable_set_missing": "unreadable optional values set missing while reading",
     "exact_duplicates": "identical rows removed (first kept)",
+    "near_duplicates": "rows identical apart from spaces and case in text removed (first kept)",
     "duplicate_key": "rows sharing a primary key removed (first in file order kept)",
     "text_normalised": "labels stripped and case variants unified",
     "status_mapped": "order status words mapped to completed/returned/cancelled (not a defect)",
+    "status_unknown": "unknown order status words kept: neither purchases nor returns",
     "email_normalised": "e-mails stripped and lower-cased",
     "email_invalid": "invalid e-mails set missing",
     "phone_normalised": "phones reduced to digits (Chinese mobiles: 11 digits)",
@@ -76,8 +105,17 @@ CLEANING_RULES: dict[str, str] = {
     "resolved_before_created": "resolution before creation: resolved_at set missing",
 }
 
+READING_DROPS = ("dropped_missing_required", "dropped_unparseable")
+"""Rules of the reading step that drop rows (``on_invalid: drop``); they add up to the rows dropped."""
+
+CLEANING_REMOVALS = ("exact_duplicates", "near_duplicates", "duplicate_key", "future_date")
+"""Cleaning rules that remove rows; every other rule keeps the row."""
+
 SOURCE_ADVICE: dict[str, str] = {
+    "placeholder_missing": "Missing values are written as words (NULL, -, 无): export them as empty cells.",
     "exact_duplicates": "The export repeats rows: check the query or the export job for joins that multiply rows.",
+    "near_duplicates": "Records are entered twice with different spacing or capitals: check the entry form and the export job.",
+    "status_unknown": "Order status words crmkit does not know: map each under 'cleaning: status_map:' in the params file.",
     "duplicate_key": "Several records share one ID: make the ID unique in the source system.",
     "text_normalised": "Labels are typed by hand in several spellings: use a drop-down list in the CRM.",
     "status_mapped": "",
@@ -137,9 +175,10 @@ def _examples(values, column: str | None = None, table: str | None = None, k: in
     return "; ".join(out)
 
 
-def _entry(table, rule, n, column="", examples=""):
+def _entry(table, rule, n, column="", examples="", revenue=np.nan):
     return {"table": table, "rule": rule, "column": column, "rows_affected": int(n),
-            "action": CLEANING_RULES.get(rule, rule), "examples": examples}
+            "action": CLEANING_RULES.get(rule, rule), "examples": examples,
+            "revenue": float(revenue)}
 
 
 def _key_examples(df: pd.DataFrame, mask, table: str) -> str:
@@ -171,22 +210,88 @@ def _normalise_labels(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return new.astype(s.dtype) if s.dtype == object else new.astype("str").where(codes >= 0, None), changed
 
 
-def _map_status(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def _map_status(s: pd.Series, status_map=None) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Lower-case status labels and map synonyms (已完成, refunded, ...) to canonical words.
 
-    Returns the new column, a mask of rows whose word was translated, and a mask of
-    rows changed only by case or spaces.
+    ``status_map`` (the params' ``cleaning: status_map``) adds words or overrides
+    synonyms. Returns the new column, a mask of rows whose word was translated, and a
+    mask of rows changed only by case or spaces.
     """
+    synonyms = {**_STATUS_SYNONYMS,
+                **{str(k).strip().lower(): v for k, v in (status_map or {}).items()}}
     st = s.astype("string")
     low = st.str.strip().str.lower()
     codes, uniques = pd.factorize(low)
-    mapped_u = pd.Series([_STATUS_SYNONYMS.get(u, u) for u in uniques], dtype="string")
+    # one look-up per distinct word, not per row
+    mapped_u = pd.Series([synonyms.get(u, u) for u in uniques], dtype="string")
     mapped_vals = pd.Series(mapped_u.to_numpy()[np.where(codes >= 0, codes, 0)], index=s.index,
                             dtype="string").where(codes >= 0)
     new = mapped_vals.astype("str").where(low.notna(), None)
     translated = (mapped_vals != low).fillna(False).to_numpy(dtype=bool)
     case_only = ((low != st).fillna(False).to_numpy(dtype=bool)) & ~translated
     return new, translated, case_only
+
+
+def _status_unknown(df: pd.DataFrame, currency: str) -> dict:
+    """The log entry of status words that are neither known nor mapped."""
+    unknown = (df["status"].notna() & ~df["status"].isin(ORDER_STATUSES)).to_numpy(dtype=bool)
+    if not unknown.any():
+        return _entry("orders", "status_unknown", 0, "status", "", 0.0)
+    words = (df.loc[unknown].groupby("status", sort=False)["revenue"].agg(["size", "sum"])
+             .sort_values(["size", "sum"], ascending=False))
+    examples = "; ".join(f"{w!r} x{int(r['size']):,} ({fmt.money(r['sum'], currency)})"
+                         for w, r in words.head(5).iterrows())
+    return _entry("orders", "status_unknown", unknown.sum(), "status", examples,
+                  df.loc[unknown, "revenue"].sum())
+
+
+def _near_duplicates(df: pd.DataFrame, table: str) -> np.ndarray:
+    """Rows equal to an earlier row once spaces and case in text columns are ignored.
+
+    Run after exact duplicates are gone. Each text column is compared through a code
+    per spelling-insensitive key (strip, collapse inner spaces, lower-case); when no
+    two spellings of any column share a key, nothing can be a near-duplicate and the
+    table is not compared at all. A table with a primary key and free-text columns
+    (names, e-mails: nearly one spelling per row) is first narrowed to the rows whose
+    key occurs more than once, since near-duplicates share their key.
+    """
+    spec = TABLES[table]
+    out = np.zeros(len(df), dtype=bool)
+    text = [c.name for c in spec.columns if c.kind in ("category", "text") and c.name in df.columns]
+    if not text:
+        return out
+    rows = np.ones(len(df), dtype=bool)
+    if spec.primary_key and any(spec.column(c).kind == "text" for c in text):
+        rows = df.duplicated(subset=list(spec.primary_key), keep=False).to_numpy()
+        if not rows.any():
+            return out
+    sub = df.loc[rows] if not rows.all() else df
+    keys = {c: k for c in text if (k := _folded_codes(sub[c])) is not None}
+    if keys:
+        out[rows] = sub.assign(**keys).duplicated(keep="first").to_numpy()
+    return out
+
+
+def _folded_codes(values: pd.Series) -> np.ndarray | None:
+    """A code per value that ignores spaces and case (-1 for missing); None when no two
+    distinct values share one (the column cannot make rows near-duplicates)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(values)
+    if len(uniques) < 2:
+        return None
+    u = pa.array(as_text(pd.Series(uniques)).array)
+    if isinstance(u, pa.ChunkedArray):
+        u = u.combine_chunks()
+    # in Arrow (vectorised): the distinct values of a names column can be many
+    folded = pc.utf8_lower(pc.replace_substring_regex(
+        pc.utf8_trim_whitespace(u), r"[\s\x{3000}\x{00A0}]+", " "))
+    key = pc.dictionary_encode(folded)
+    if len(key.dictionary) == len(uniques):
+        return None
+    key_codes = key.indices.to_numpy(zero_copy_only=False)
+    return np.where(codes >= 0, key_codes[np.maximum(codes, 0)], -1)
 
 
 def _norm_phone(s: pd.Series) -> pd.Series:
@@ -213,7 +318,7 @@ def clean(
     rules : CleaningRules, optional
         Cleaning options from the params file (``cleaning:``); defaults when omitted:
         ``outlier_factor`` 50 (completed orders above 50 times the median order value
-        are flagged as outliers).
+        are flagged as outliers), no extra ``status_map``.
     as_of : date-like, optional
         Export date; orders after the end of that day are future-dated. Defaults to
         ``dataset.as_of``, else today.
@@ -224,8 +329,10 @@ def clean(
         A new dataset (the input is not modified). ``orders`` gains a boolean
         ``is_outlier`` column and ``status`` is always filled.
     log : DataFrame
-        Columns ``table, rule, column, rows_affected, action, examples``; one row per
-        rule checked on each table, including rules that found nothing.
+        Columns ``table, rule, column, rows_affected, action, examples, revenue``; one
+        row per rule checked on each table, including rules that found nothing.
+        ``revenue`` is the revenue of the order rows a rule dropped or left out of
+        purchases (``dropped_*``, ``status_unknown``), missing for other rules.
     """
     rules = rules if rules is not None else CleaningRules()
     outlier_factor = rules.outlier_factor
@@ -240,6 +347,9 @@ def clean(
         dup = df.duplicated(keep="first").to_numpy()
         log.append(_entry(name, "exact_duplicates", dup.sum(), "", _key_examples(df, dup, name)))
         df = df.loc[~dup]
+        near = _near_duplicates(df, name)
+        log.append(_entry(name, "near_duplicates", near.sum(), "", _key_examples(df, near, name)))
+        df = df.loc[~near]
         if spec.primary_key:
             dk = df.duplicated(subset=list(spec.primary_key), keep="first").to_numpy()
             log.append(_entry(name, "duplicate_key", dk.sum(), ",".join(spec.primary_key),
@@ -253,7 +363,7 @@ def clean(
                 continue
             before = df[col.name]
             if name == "orders" and col.name == "status":
-                df[col.name], mapped, ch = _map_status(before)
+                df[col.name], mapped, ch = _map_status(before, rules.status_map)
                 log.append(_entry(name, "status_mapped", mapped.sum(), "status",
                                   _examples(pd.unique(before[mapped]))))
             elif col.name == "event_type":
@@ -299,6 +409,7 @@ def clean(
             df, entries = _clean_contacts(df)
             log += entries
         elif name == "orders":
+            log.append(_status_unknown(df, dataset.currency))
             df, entries = _clean_orders(df, cutoff=cutoff, outlier_factor=outlier_factor,
                                         customers=None)
             log += entries
@@ -310,8 +421,9 @@ def clean(
                     b = ((v < lo) | (v > hi)).fillna(False).to_numpy(dtype=bool)
                     df[c] = v.mask(b)
                     bad |= b
-            log.append(_entry(name, "invalid_score", bad.sum(), "nps_score,csat_score",
-                              _examples(dataset.tables[name].loc[df.index[bad], ["nps_score", "csat_score"]].astype(str).agg("/".join, axis=1) if bad.any() and {"nps_score", "csat_score"} <= set(df.columns) else [])))
+            scores = [c for c in ("nps_score", "csat_score") if c in df.columns]
+            shown = dataset.tables[name].loc[df.index[bad], scores].astype(str).agg("/".join, axis=1)
+            log.append(_entry(name, "invalid_score", bad.sum(), "nps_score,csat_score", _examples(shown)))
         elif name == "tickets" and "resolved_at" in df.columns:
             b = (df["resolved_at"] < df["created_at"]).fillna(False).to_numpy(dtype=bool)
             log.append(_entry(name, "resolved_before_created", b.sum(), "resolved_at",
@@ -319,14 +431,16 @@ def clean(
             df["resolved_at"] = df["resolved_at"].mask(b)
         tables[name] = df.reset_index(drop=True)
 
-    if "customers" in tables:
+    if "customers" in tables and "orders" in tables:
         o = tables["orders"]
         known = pd.Index(tables["customers"]["customer_id"].unique())
         unknown = known.get_indexer(o["customer_id"]) < 0  # hash lookup, fast on Arrow strings
         log.append(_entry("orders", "unknown_customer", unknown.sum(), "customer_id",
                           _examples(pd.unique(o.loc[unknown, "customer_id"]))))
-    for note in dataset.meta.get("load_notes", []):
-        log.append({**{"column": ""}, **note})
+    # the reading step's notes come first: it ran first
+    log = [_entry(n["table"], n["rule"], n["rows_affected"], n.get("column", ""),
+                  n.get("examples", ""), n.get("revenue", np.nan))
+           for n in dataset.meta.get("load_notes", [])] + log
     out = Dataset(name=dataset.name, tables=tables, currency=dataset.currency, as_of=as_of,
                   truth=dataset.truth, meta=dict(dataset.meta))
     return out, pd.DataFrame(log, columns=LOG_COLUMNS)

@@ -59,8 +59,24 @@ class Dataset:
         return all(n in self.tables and len(self.tables[n]) > 0 for n in names)
 
     def missing(self, names) -> list[str]:
-        """Return the tables among ``names`` that are absent or empty."""
-        return [n for n in names if not self.has(n)]
+        """Return the tables among ``names`` that are absent or empty.
+
+        An entry ``"surveys|tickets"`` is met when any one of the tables is present; when
+        none is, it is reported as ``"surveys or tickets"`` (a notebook's ``requires``
+        metadata uses this for pages that render what they can from either table).
+
+        Examples
+        --------
+        >>> ds = Dataset("x", {"orders": pd.DataFrame({"order_id": ["o1"]})})
+        >>> ds.missing(["orders", "surveys|tickets", "events"])
+        ['surveys or tickets', 'events']
+        """
+        out = []
+        for entry in names:
+            options = str(entry).split("|")
+            if not any(self.has(o) for o in options):
+                out.append(" or ".join(options))
+        return out
 
     def with_tables(self, **tables: pd.DataFrame) -> Dataset:
         """Return a copy with some tables replaced (pure; ``self`` is unchanged)."""
@@ -70,7 +86,23 @@ class Dataset:
 
     @property
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """First and last order date (with times)."""
+        """First and last order date (with times).
+
+        A dataset without orders (a one-row-per-customer export) covers the days from
+        the first sign-up date, if the customers table has one, to its export date
+        (``as_of``).
+        """
+        if "orders" not in self.tables:
+            if self.as_of is None:
+                raise CrmkitError(f"{self.name}: a dataset without orders needs as_of, the day "
+                                  "the export was taken")
+            end = pd.Timestamp(self.as_of)
+            customers = self.tables.get("customers")
+            if customers is not None and "signup_date" in customers.columns:
+                first = customers["signup_date"].min()
+                if pd.notna(first) and first <= end:
+                    return first, end
+            return end, end
         d = self.tables["orders"]["order_date"]
         return d.min(), d.max()
 
@@ -104,7 +136,13 @@ class Dataset:
         return min(pd.Timestamp(self.as_of).normalize(), last)
 
     def coverage(self, period: Period) -> float:
-        """Share of the days of ``period`` that lie between :attr:`data_start` and :attr:`data_end`."""
+        """Share of the days of ``period`` that lie between :attr:`data_start` and :attr:`data_end`.
+
+        A dataset without orders is a snapshot taken on ``as_of``: it covers a period
+        containing that day entirely (1.0) and any other period not at all.
+        """
+        if "orders" not in self.tables:
+            return 1.0 if period.start <= self.data_end <= period.end else 0.0
         first = max(period.start, self.data_start)
         last = min(period.end, self.data_end)
         return max((last - first).days + 1, 0) / period.days
@@ -151,14 +189,24 @@ class Dataset:
                 f"{self.data_end:%Y-%m-%d}; choose a period in that range")
 
     def fingerprint(self) -> str:
-        """Return a short content hash of all tables (stable across runs)."""
+        """Return a short content hash of all tables (stable across runs).
+
+        Computed once per object (hashing ten million orders takes seconds); a dataset
+        read back by :meth:`crmkit.data.pipeline.Prepared.load` carries the fingerprint
+        computed when it was saved. Treat tables as read-only: :meth:`with_tables`
+        makes a new dataset with its own fingerprint.
+        """
+        cached = self.__dict__.get("_fingerprint")
+        if cached is not None:
+            return cached
         h = hashlib.sha256()
         for name in sorted(self.tables):
             df = self.tables[name]
             h.update(name.encode())
             h.update(",".join(map(str, df.columns)).encode())
             h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
-        return h.hexdigest()[:16]
+        self.__dict__["_fingerprint"] = h.hexdigest()[:16]
+        return self.__dict__["_fingerprint"]
 
     def summary(self) -> pd.DataFrame:
         """Rows and columns per table."""

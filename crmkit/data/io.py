@@ -15,22 +15,38 @@ user's column names::
         file: 订单.csv
         columns: {order_id: 订单编号, customer_id: 客户编号, order_date: 下单日期, revenue: 金额}
 
+Only canonical columns are loaded, unless a table lists ``extra_columns`` (names of
+the source's columns, or ``all``: every column not mapped): those are kept beside the
+canonical ones under their own names, as read (text stripped, placeholders missing),
+for analyses that use a table as exported (a churn flag and customer attributes: see
+:mod:`crmkit.analysis.churn.table`). List no personal data there: only the canonical
+name, e-mail and phone columns are kept out of reports. A dataset without ``orders``
+is a one-row-per-customer export: it needs ``as_of``, the day the export was taken.
+
 Validation rules (checked here, once, at load time):
 
 - a missing required column, an unknown table or an unreadable file is an error;
-- an unparseable date, amount, number or ID in a *required* column is an error
-  listing a few offending rows (file line numbers), unless the table sets
-  ``on_invalid: drop``, in which case those rows are dropped and reported in the
-  cleaning log; in optional columns unparseable values become missing and are
-  reported in the cleaning log;
+- every column is read as text first; empty cells and placeholders (``NULL``, ``N/A``,
+  ``-``, ``无``, ``空``, ... : ``cleaning: placeholders:`` in the params, default
+  :data:`crmkit.config.cleaning.DEFAULT_PLACEHOLDERS`) are missing in every column of
+  every source, and counted (rule ``placeholder_missing`` of the cleaning log);
+- an empty or placeholder value, or an unparseable date, amount or number, in a
+  *required* column is an error listing a few offending rows (file line numbers),
+  unless the table sets ``on_invalid: drop``, in which case those rows are dropped
+  and reported in the cleaning log (``dropped_missing_required``,
+  ``dropped_unparseable``, with the revenue of dropped orders); in optional columns
+  unparseable values become missing (``unparseable_set_missing``);
 - duplicate keys, unknown customers, negative amounts and the like are data
   quality issues repaired and logged by :mod:`crmkit.data.cleaning`.
+
+Parsing text into dates, amounts, IDs and yes/no lives in :mod:`crmkit.data.parsing`.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,36 +57,31 @@ import yaml
 from ..config import validate_params
 from ..errors import DataValidationError, ParamsError, Problem
 from .dataset import Dataset
+from .parsing import (
+    as_text,
+    detect_encoding,
+    is_text,
+    mask_placeholders,
+    parse_amounts,
+    parse_bool,
+    parse_dates,
+    parse_ids,
+)
 from .schema import TABLES, table_spec
 
 __all__ = [
     "read_params",
     "load_dataset",
-    "detect_encoding",
-    "parse_dates",
-    "parse_amounts",
     "write_dataset",
+    "LOAD_RULES",
 ]
 
-_ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030", "latin-1")
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%Y%m%d",
-    "%Y.%m.%d",
-    "%Y年%m月%d日",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-)
-# no inline flags: pyarrow runs this with RE2 instead of falling back to Python per value
-_CURRENCY = r"[¥￥$€£\s]|RMB|CNY|USD|EUR|rmb|cny|usd|eur|元"
-_NA_VALUES = ["", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "#N/A"]
+LOAD_RULES = ("placeholder_missing", "dropped_missing_required", "dropped_unparseable",
+              "unparseable_set_missing")
+"""Rules of the reading step: each table read from a file or database gets one note per rule."""
+
 _KIND_WORDS = {"datetime": "a date", "float": "a number", "int": "a whole number",
                "bool": "yes/no", "id": "an identifier"}
-_TRUE = {"true", "1", "yes", "y", "t", "是", "对"}
-_FALSE = {"false", "0", "no", "n", "f", "否", "不是", ""}
 
 
 # --------------------------------------------------------------------------- params
@@ -147,6 +158,9 @@ def _check_params(params: dict) -> None:
             raise ParamsError(f"{where}: tables.{name} needs 'file' (a CSV, Excel or Parquet file)")
         if kind == "sql" and not ("table" in spec or "query" in spec):
             raise ParamsError(f"{where}: tables.{name} needs 'table' or 'query' for a sql source")
+        if spec.get("on_invalid", "error") not in ("error", "drop"):
+            raise ParamsError(f"{where}: tables.{name}.on_invalid must be error or drop, "
+                              f"got {spec['on_invalid']!r}")
         cols = spec.get("columns") or {}
         if not isinstance(cols, dict):
             raise ParamsError(f"{where}: tables.{name}.columns must map canonical: source names")
@@ -159,33 +173,19 @@ def _check_params(params: dict) -> None:
                     f"{where}: tables.{name}.columns: {canon!r} is not a canonical column of "
                     f"{name}{hint}; canonical columns: {', '.join(known)}"
                 )
-    if "orders" not in tables:
-        raise ParamsError(f"{where}: the 'orders' table is required")
+        extra = spec.get("extra_columns")
+        if extra is not None and extra != "all" and not (
+                isinstance(extra, list) and all(isinstance(c, str) and c for c in extra)):
+            raise ParamsError(f"{where}: tables.{name}.extra_columns must be a list of column "
+                              f"names or 'all', got {extra!r}")
+    if "orders" not in tables and not ("customers" in tables and params.get("as_of")):
+        raise ParamsError(
+            f"{where}: the 'orders' table is required, except for a one-row-per-customer export "
+            "(a customers table only, e.g. with a churn flag), which needs 'as_of': the date "
+            "the export was taken")
 
 
 # --------------------------------------------------------------------------- reading
-def detect_encoding(path: str | Path, *, sample_bytes: int = 2_000_000) -> str:
-    """Guess the text encoding of a CSV file: UTF-8 (with or without BOM) or GB18030.
-
-    Reads the first ``sample_bytes`` bytes; tries UTF-8 first because a GBK file
-    almost never decodes as UTF-8 by accident, then GB18030 (a superset of GBK,
-    what Chinese Excel writes), then Latin-1.
-    """
-    with open(path, "rb") as f:
-        head = f.read(sample_bytes)
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    for enc in ("utf-8", "gb18030"):
-        try:
-            head.decode(enc)
-            return enc
-        except UnicodeDecodeError as e:
-            # a multi-byte character cut at the end of the sample is fine
-            if e.start >= len(head) - 4:
-                return enc
-    return "latin-1"
-
-
 def _read_table_file(path: Path, spec: dict, source: dict, usecols: list[str] | None,
                      nrows: int | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
@@ -194,7 +194,8 @@ def _read_table_file(path: Path, spec: dict, source: dict, usecols: list[str] | 
         if enc == "auto":
             enc = detect_encoding(path)
         sep = spec.get("sep", source.get("sep", "\t" if suffix == ".tsv" else ","))
-        kw = dict(sep=sep, encoding=enc, dtype=str, keep_default_na=False, na_values=_NA_VALUES)
+        # only empty cells are missing here: placeholders are found (and counted) later
+        kw = dict(sep=sep, encoding=enc, dtype=str, keep_default_na=False, na_values=[""])
         if nrows is None:
             # pyarrow's multithreaded reader is several times faster; the C parser below
             # gives the clearer message when a file is malformed
@@ -216,7 +217,9 @@ def _read_table_file(path: Path, spec: dict, source: dict, usecols: list[str] | 
         except pd.errors.ParserError as e:
             raise ParamsError(f"{path}: not a well-formed CSV file: {e}") from None
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=spec.get("sheet", 0), dtype=object)
+        # like CSV: only empty cells are missing here, placeholders are found later
+        return pd.read_excel(path, sheet_name=spec.get("sheet", 0), dtype=object,
+                             keep_default_na=False, na_values=[""])
     if suffix in (".parquet", ".pq"):
         return pd.read_parquet(path)
     raise ParamsError(f"{path}: unsupported file type {suffix!r}; use CSV, Excel or Parquet")
@@ -240,132 +243,6 @@ def _read_sql(source: dict, spec: dict, base_dir: Path) -> pd.DataFrame:
         engine.dispose()
 
 
-# --------------------------------------------------------------------------- parsing
-def _text(values: pd.Series) -> pd.Series:
-    """The values as pandas' default string dtype, without a copy when they already are."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.na_value is not pd.NA:
-        return values
-    return values.astype("str").where(values.notna())
-
-
-def _row_labels(idx: pd.Index, *, header_rows: int) -> list[str]:
-    return [f"line {int(i) + 1 + header_rows}" for i in idx]
-
-
-def parse_dates(values: pd.Series, *, dayfirst: bool = False, date_format: str | None = None) -> pd.Series:
-    """Parse a column of dates written in common forms.
-
-    Accepts datetimes, ISO strings (2024-03-05, with or without time), 2024/3/5,
-    20240305, 2024年3月5日 and, with ``dayfirst``, 05/03/2024 (else month first).
-    The first format that parses every non-empty value is used for the whole column;
-    failing that, each value is parsed on its own.
-
-    Returns
-    -------
-    Series of datetime64
-        Unparseable values are ``NaT`` (the caller reports them).
-    """
-    if pd.api.types.is_datetime64_any_dtype(values):
-        out = values
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_localize(None)
-        return out
-    s = _text(values).str.strip()
-    s = s.mask(s == "")
-    if date_format:
-        return pd.to_datetime(s, format=date_format, errors="coerce")
-    present = s.notna()
-    if not present.any():
-        return pd.to_datetime(s, errors="coerce")
-    numeric_like = s.str.fullmatch(r"\d{8}(\.0)?").fillna(False)
-    if numeric_like[present].all():
-        return pd.to_datetime(s.str.slice(0, 8), format="%Y%m%d", errors="coerce")
-    slash_formats = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S") if dayfirst else (
-        "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
-    sample = s[present].head(1000)
-    for fmt in ("ISO8601",) + _DATE_FORMATS + slash_formats:
-        try:
-            pd.to_datetime(sample, format=fmt)
-        except (ValueError, TypeError):
-            continue
-        out = pd.to_datetime(s, format=fmt, errors="coerce")
-        if out[present].notna().all():
-            return out
-    return pd.to_datetime(s, format="mixed", dayfirst=dayfirst, errors="coerce")
-
-
-def parse_amounts(values: pd.Series, *, decimal: str = ".") -> pd.Series:
-    """Parse amounts such as ``"¥1,234.50"``, ``"1 234,50 €"`` or ``"(12.00)"`` to floats.
-
-    Currency symbols and codes, spaces and thousands separators are removed;
-    parentheses mean a negative amount. Unparseable values become NaN.
-    """
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.astype("float64")
-    if decimal != ".":
-        return _parse_amount_text(values, decimal=decimal)
-    fast = _arrow_float(values)
-    if fast is None:
-        fast = pd.to_numeric(values, errors="coerce").astype("float64")
-    todo = fast.isna() & values.notna()
-    if not todo.any():
-        return fast
-    # only the values that are not plain numbers go through the text clean-up
-    out = fast.copy()
-    out[todo] = _parse_amount_text(values[todo], decimal=decimal)
-    return out
-
-
-def _arrow_float(values: pd.Series) -> pd.Series | None:
-    """Cast plain-number text to float64 in Arrow (fast); None when any value is not plain."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not isinstance(values.dtype, pd.StringDtype):
-        return None
-    try:
-        arr = pc.cast(pa.array(values.array), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return None
-    return pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
-
-
-def _parse_amount_text(values: pd.Series, *, decimal: str) -> pd.Series:
-    s = values.astype("string[pyarrow]").str.strip()
-    neg = s.str.fullmatch(r"\(.*\)").fillna(False)
-    s = s.str.replace(r"[()]", "", regex=True).str.replace(_CURRENCY, "", regex=True)
-    if decimal == ",":
-        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        s = s.str.replace(",", "", regex=False)
-    out = pd.to_numeric(s, errors="coerce").astype("float64")
-    return out.where(~neg.to_numpy(), -out)
-
-
-def _parse_ids(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_float_dtype(values):
-        # Excel and SQL give integer IDs as floats; 123.0 -> "123"
-        as_int = values.astype("Int64")
-        return as_int.astype("string").astype(str).where(values.notna(), None)
-    if pd.api.types.is_integer_dtype(values):
-        return values.astype(str)
-    s = _text(values).str.strip()
-    if s.str.endswith(".0").any():
-        s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
-    return s.mask(s == "")
-
-
-def _parse_bool(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    if pd.api.types.is_bool_dtype(values):
-        return values.fillna(False).astype(bool), pd.Series(False, index=values.index)
-    if pd.api.types.is_numeric_dtype(values):
-        return values.fillna(0).astype(float) != 0, pd.Series(False, index=values.index)
-    s = _text(values).str.strip().str.lower().fillna("")
-    is_true = s.isin(_TRUE)
-    bad = ~(is_true | s.isin(_FALSE))
-    return is_true.astype(bool), bad
-
-
 # --------------------------------------------------------------------------- canonical
 def _canonicalise(
     raw: pd.DataFrame,
@@ -378,12 +255,13 @@ def _canonicalise(
     decimal: str,
     on_invalid: str,
     header_rows: int,
+    placeholders=(),
     file_columns: list[str] | None = None,
+    extra_columns: list[str] | str | None = None,
 ) -> tuple[pd.DataFrame, list[Problem], list[dict]]:
     spec = table_spec(table)
     all_cols = [str(c) for c in (file_columns if file_columns is not None else raw.columns)]
     problems: list[Problem] = []
-    notes: list[dict] = []
     # canonical -> source column, defaulting to a source column of the canonical name
     resolved: dict[str, str] = {}
     for col in spec.columns:
@@ -402,6 +280,8 @@ def _canonicalise(
             ))
             continue
         resolved[col.name] = src
+    extras = _extra_columns(extra_columns, raw, resolved, spec, table=table,
+                            source_label=source_label, all_cols=all_cols, problems=problems)
     for col in spec.columns:
         if col.required and col.name not in resolved and not any(
             p.column == mapping.get(col.name) for p in problems
@@ -414,99 +294,206 @@ def _canonicalise(
                 f"the file has: {', '.join(all_cols[:15])}",
             ))
     if problems:
-        return pd.DataFrame(), problems, notes
+        return pd.DataFrame(), problems, []
 
+    drop = on_invalid == "drop"
+    lines = _Lines(raw, header_rows=header_rows)
     out = {}
-    invalid_required = pd.Series(False, index=raw.index)
+    found: dict[str, dict[str, np.ndarray]] = {r: {} for r in _LOAD_FINDINGS}
     for cname, src in resolved.items():
         col = spec.column(cname)
-        v = raw[src]
-        if v.dtype == object or isinstance(v.dtype, pd.StringDtype):
-            present = (_text(v).str.strip() != "") & v.notna()
-        else:
-            present = v.notna()
+        v, is_ph = mask_placeholders(raw[src], placeholders=placeholders)
+        present = v.notna().to_numpy()
+        if is_ph.any():
+            found["placeholder"][cname] = is_ph
+        text = is_text(raw[src])  # then v is stripped text (no second pass in the parsers)
         if col.kind == "id":
-            parsed = _parse_ids(v)
-            bad = pd.Series(False, index=raw.index)
-            expected = "an identifier"
+            parsed = parse_ids(v, stripped=text)
         elif col.kind == "datetime":
-            parsed = parse_dates(v, dayfirst=dayfirst, date_format=date_format)
-            bad = present & parsed.isna()
-            expected = "a date such as 2024-03-05, 2024/3/5, 20240305" + (
-                " or 05/03/2024 (day first)" if dayfirst else " or 03/05/2024 (month first; set dayfirst: true for 05/03/2024)")
-        elif col.kind == "float":
+            parsed = parse_dates(v, dayfirst=dayfirst, date_format=date_format, stripped=text)
+        elif col.kind in ("float", "int"):
             parsed = parse_amounts(v, decimal=decimal)
-            bad = present & parsed.isna()
-            expected = "a number such as 1234.5, 1,234.50 or ¥1,234.50"
-        elif col.kind == "int":
-            num = parse_amounts(v, decimal=decimal)
-            bad = present & num.isna()
-            parsed = num.round().astype("Int64")
-            expected = "a whole number"
         elif col.kind == "bool":
-            parsed, bad = _parse_bool(v)
-            expected = "yes/no, true/false, 1/0 or 是/否"
-        else:  # category, text
-            parsed = _text(v)
-            bad = pd.Series(False, index=raw.index)
-            expected = ""
-        missing_required = col.required & ~present
-        if col.required and missing_required.any():
-            rows = raw.index[missing_required.to_numpy()]
-            if on_invalid == "drop":
-                invalid_required |= missing_required
-                notes.append(_note(table, "dropped_missing_required", len(rows),
-                                   f"rows with empty {cname} dropped", _row_labels(rows[:5], header_rows=header_rows)))
-            else:
-                problems.append(Problem(
-                    table, source_label, src, f"empty values in required column {cname}",
-                    expected=f"every row to have {cname}",
-                    examples=_row_labels(rows[:5], header_rows=header_rows), n_rows=len(rows),
-                ))
+            parsed, bad = parse_bool(v)
+        else:  # category, text: unstripped (the cleaning log counts stray spaces)
+            parsed = as_text(raw[src]).mask(~present)
+        if col.kind in ("datetime", "float", "int"):
+            bad = present & parsed.isna().to_numpy()
+        elif col.kind != "bool":
+            bad = np.zeros(len(raw), dtype=bool)
+        if col.kind == "int":
+            parsed = parsed.round().astype("Int64")
+        bad = np.asarray(bad, dtype=bool)
+        missing = ~present if col.required else np.zeros(len(raw), dtype=bool)
+        if missing.any():
+            found["missing_required"][cname] = missing
+            if not drop:
+                problems.append(_missing_problem(table, source_label, src, cname, missing,
+                                                 is_ph, raw[src], lines))
         if bad.any():
-            rows = raw.index[bad.to_numpy()]
-            examples = [f"{lab}: {v.loc[i]!r}" for lab, i in zip(_row_labels(rows[:5], header_rows=header_rows), rows[:5])]
-            if col.required and on_invalid != "drop":
+            found["unreadable_required" if col.required else "unreadable_optional"][cname] = bad
+            if col.required and not drop:
                 problems.append(Problem(
                     table, source_label, src,
-                    f"{len(rows)} value(s) could not be read as {_KIND_WORDS[col.kind]} ({cname})",
-                    expected=expected, examples=examples, n_rows=len(rows),
+                    f"{int(bad.sum())} value(s) could not be read as {_KIND_WORDS[col.kind]} ({cname})",
+                    expected=_EXPECTED[col.kind] + (_DAY_ORDER[dayfirst] if col.kind == "datetime" else ""),
+                    examples=lines.values(bad, raw[src]), n_rows=int(bad.sum()),
                 ))
-            elif col.required:
-                invalid_required |= bad
-                notes.append(_note(table, "dropped_unparseable", len(rows),
-                                   f"rows with unreadable {cname} dropped", examples))
-            else:
-                notes.append(_note(table, "unparseable_set_missing", len(rows),
-                                   f"unreadable {cname} values set missing", examples))
         out[cname] = parsed
+    for src in extras:  # kept as read (text stripped, placeholders missing): not parsed
+        v, is_ph = mask_placeholders(raw[src], placeholders=placeholders)
+        if is_ph.any():
+            found["placeholder"][src] = is_ph
+        resolved[src] = src
+        out[src] = v
     df = pd.DataFrame(out, index=raw.index)
-    if invalid_required.any():
-        df = df.loc[~invalid_required.to_numpy()]
-    df = df.reset_index(drop=True)
-    return df, problems, notes
+    notes = _load_notes(table, found, raw, resolved, lines, revenue=out.get("revenue"), drop=drop)
+    dropped = _any(found["missing_required"], len(df)) | _any(found["unreadable_required"], len(df))
+    if drop and dropped.any():
+        df = df.loc[~dropped]
+    return df.reset_index(drop=True), problems, notes
 
 
-def _note(table, rule, n, action, examples):
-    return {"table": table, "rule": rule, "rows_affected": int(n), "action": action,
-            "examples": "; ".join(map(str, examples[:5]))}
+def _extra_columns(extra, raw, resolved, spec, *, table, source_label, all_cols,
+                   problems) -> list[str]:
+    """Source columns kept beside the canonical ones (``extra_columns``: a list or "all")."""
+    if not extra:
+        return []
+    used = set(resolved.values())
+    if extra == "all":
+        return [c for c in raw.columns if c not in used and c not in spec.column_names]
+    out = []
+    for c in extra:
+        if c in used:
+            continue  # already read as a canonical column
+        if c in spec.column_names:
+            problems.append(Problem(table, source_label, c,
+                                    f"extra column {c!r} has the name of a canonical column of {table}",
+                                    expected=f"map it under tables.{table}.columns instead"))
+        elif c not in raw.columns:
+            close = difflib.get_close_matches(str(c), all_cols, n=3)
+            problems.append(Problem(
+                table, source_label, c, f"extra column {c!r} is not in the file",
+                expected=f"one of the file's columns: {', '.join(all_cols[:15])}"
+                + (f" (close: {', '.join(close)})" if close else "")))
+        else:
+            out.append(c)
+    return out
+
+
+_LOAD_FINDINGS = ("placeholder", "missing_required", "unreadable_required", "unreadable_optional")
+_EXPECTED = {
+    "datetime": "a date such as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日",
+    "float": "a number such as 1234.5, 1,234.50 or ¥1,234.50",
+    "int": "a whole number",
+    "bool": "yes/no, true/false, 1/0 or 是/否",
+}
+_DAY_ORDER = {True: " or 05/03/2024 (day first)",
+              False: " or 03/05/2024 (month first; set dayfirst: true for 05/03/2024)"}
+
+
+class _Lines:
+    """File line numbers of rows, for messages (the header is line 1 of a CSV or sheet)."""
+
+    def __init__(self, raw: pd.DataFrame, *, header_rows: int):
+        self.index, self.header_rows = raw.index, header_rows
+
+    def labels(self, mask: np.ndarray, k: int = 5) -> list[str]:
+        rows = self.index[np.flatnonzero(mask)[:k]]
+        return [f"line {int(i) + 1 + self.header_rows}" for i in rows]
+
+    def values(self, mask: np.ndarray, values: pd.Series, k: int = 5, *, name: str = "") -> list[str]:
+        pos = np.flatnonzero(mask)[:k]
+        prefix = f"{name} " if name else ""
+        return [f"{lab}: {prefix}{_shown(values.iloc[p])}" for lab, p in zip(self.labels(mask, k), pos)]
+
+
+def _shown(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "empty"
+    return "empty" if str(value).strip() == "" else repr(value)
+
+
+def _any(masks: dict[str, np.ndarray], n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    for m in masks.values():
+        out |= m
+    return out
+
+
+def _missing_problem(table, source_label, src, cname, missing, is_ph, values, lines) -> Problem:
+    words = pd.unique(values[missing & is_ph].astype(str).str.strip())
+    if len(words):
+        shown = ", ".join(repr(w) for w in words[:5])
+        message = f"empty or placeholder values ({shown}) in required column {cname}"
+        expected = f"every row to have {cname}; placeholders such as '-' or 'NULL' mean missing"
+    else:
+        message, expected = f"empty values in required column {cname}", f"every row to have {cname}"
+    return Problem(table, source_label, src, message, expected=expected,
+                   examples=lines.values(missing, values), n_rows=int(missing.sum()))
+
+
+def _load_notes(table, found, raw, resolved, lines, *, revenue, drop) -> list[dict]:
+    """One note per (table, rule) of the reading step, also when nothing was found.
+
+    A row dropped for an empty required value is not counted again if another of its
+    required values was unreadable, so the two ``dropped_*`` notes add up to the rows
+    dropped. ``revenue`` is the readable revenue of the rows concerned (orders only).
+    """
+    n = len(raw)
+
+    def note(rule, masks, examples, *, rows=None, with_revenue=False):
+        rows = _any(masks, n) if rows is None else rows
+        rev = np.nan
+        if with_revenue and revenue is not None and rows.any():
+            rev = float(np.nansum(revenue.to_numpy(dtype="float64", na_value=np.nan)[rows]))
+        return {"table": table, "rule": rule, "column": ",".join(masks), "rows_affected": int(rows.sum()),
+                "examples": "; ".join(examples[:5]), "revenue": rev}
+
+    ph_examples = []
+    for cname, m in found["placeholder"].items():
+        counts = raw[resolved[cname]][m].astype(str).str.strip().value_counts()
+        ph_examples.append(f"{cname}: " + ", ".join(f"{w!r} x{c:,}" for w, c in counts.head(3).items()))
+    missing = _any(found["missing_required"], n) if drop else np.zeros(n, dtype=bool)
+    unreadable = (_any(found["unreadable_required"], n) & ~missing) if drop else np.zeros(n, dtype=bool)
+    dropped_missing = {c: m for c, m in found["missing_required"].items()} if drop else {}
+    dropped_unreadable = ({c: m & ~missing for c, m in found["unreadable_required"].items()
+                           if (m & ~missing).any()} if drop else {})
+
+    def examples(masks):
+        return [e for c, m in masks.items() for e in lines.values(m, raw[resolved[c]], 2, name=c)]
+
+    return [
+        note("placeholder_missing", found["placeholder"], ph_examples),
+        note("dropped_missing_required", dropped_missing, examples(dropped_missing), rows=missing,
+             with_revenue=True),
+        note("dropped_unparseable", dropped_unreadable, examples(dropped_unreadable), rows=unreadable,
+             with_revenue=True),
+        note("unparseable_set_missing", found["unreadable_optional"],
+             examples(found["unreadable_optional"])),
+    ]
 
 
 # --------------------------------------------------------------------------- entry point
-def load_dataset(params: str | Path | dict) -> Dataset:
+def load_dataset(params: str | Path | dict, *, progress=None) -> Dataset:
     """Load and validate the dataset described by a params file.
 
     Parameters
     ----------
     params : str, Path or dict
         Path to a YAML params file, or the parsed mapping (see module docstring).
+    progress : callable, optional
+        Called as ``progress(table, rows, seconds)`` after each table is read
+        (``seconds`` is None for a bundled dataset, whose tables are built together).
 
     Returns
     -------
     Dataset
-        Canonical tables (only the canonical columns, parsed to their kinds);
-        ``meta["load_notes"]`` lists rows dropped or values set missing while
-        reading (they go to the cleaning log).
+        Canonical tables (the canonical columns, parsed to their kinds, and any
+        ``extra_columns`` as read);
+        ``meta["load_notes"]`` has one note per table and rule of
+        :data:`LOAD_RULES` (placeholders found, rows dropped, values set missing while
+        reading; they go to the cleaning log).
 
     Raises
     ------
@@ -522,6 +509,9 @@ def load_dataset(params: str | Path | dict) -> Dataset:
     as_of = pd.Timestamp(p["as_of"]) if p.get("as_of") else None
     if source["type"] == "bundled":
         ds = _load_bundled(source)
+        if progress is not None:
+            for table, df in ds.tables.items():
+                progress(table, len(df), None)  # built together: no time per table
         ds.name = name
         if as_of is not None:
             ds.as_of = as_of
@@ -533,10 +523,12 @@ def load_dataset(params: str | Path | dict) -> Dataset:
 
     base = Path(p["_base_dir"])
     folder = base / str(source.get("path", "."))
+    placeholders = validate_params(p).cleaning.placeholders
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     notes: list[dict] = []
     for table, spec in p["tables"].items():
+        t0 = time.perf_counter()
         mapping = {k: v for k, v in (spec.get("columns") or {}).items() if v is not None}
         if source["type"] == "files":
             path = folder / str(spec["file"])
@@ -545,7 +537,9 @@ def load_dataset(params: str | Path | dict) -> Dataset:
             usecols = None
             file_columns = None
             if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-                usecols = list(set(mapping.values()) | set(table_spec(table).column_names))
+                extra = spec.get("extra_columns")
+                usecols = None if extra == "all" else list(
+                    set(mapping.values()) | set(table_spec(table).column_names) | set(extra or []))
                 file_columns = list(_read_table_file(path, spec, source, None, nrows=0).columns)
             raw = _read_table_file(path, spec, source, usecols)
             label = path.name
@@ -561,11 +555,14 @@ def load_dataset(params: str | Path | dict) -> Dataset:
             date_format=spec.get("date_format"),
             decimal=str(spec.get("decimal", source.get("decimal", "."))),
             on_invalid=str(spec.get("on_invalid", "error")),
-            header_rows=header_rows, file_columns=file_columns,
+            header_rows=header_rows, placeholders=placeholders, file_columns=file_columns,
+            extra_columns=spec.get("extra_columns"),
         )
         problems += probs
         notes += nts
         tables[table] = df
+        if progress is not None:
+            progress(table, len(df), time.perf_counter() - t0)
     if problems:
         raise DataValidationError(problems)
     return Dataset(
@@ -615,7 +612,3 @@ def write_dataset(dataset: Dataset, folder: str | Path, *, fmt: str = "csv",
             raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
         written.append(path)
     return written
-
-
-def _as_str(x) -> str:  # pragma: no cover - tiny helper kept for error messages
-    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x)

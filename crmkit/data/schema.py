@@ -172,6 +172,7 @@ TABLES: dict[str, TableSpec] = {
                 _c("ticket_id", "id", True, "Ticket identifier."),
                 _c("customer_id", "id", True, "Customer who raised it."),
                 _c("created_at", "datetime", True, "When it was opened."),
+                _c("first_response_at", "datetime", False, "When the customer first got an answer (missing: not recorded)."),
                 _c("resolved_at", "datetime", False, "When it was resolved (missing: open)."),
                 _c("category", "category", False, "Topic (delivery, product, billing, ...)."),
                 _c("is_complaint", "bool", False, "Whether the ticket is a complaint."),
@@ -190,6 +191,17 @@ TABLES: dict[str, TableSpec] = {
                 _c("comment", "text", False, "Free-text comment (Chinese or English)."),
             ),
             references={"customer_id": "customers"},
+        ),
+        TableSpec(
+            "referrals",
+            "Referral programme: who referred whom (one row per referred customer).",
+            (
+                _c("customer_id", "id", True, "Customer who joined through the referral."),
+                _c("referrer_id", "id", True, "Existing customer who referred them."),
+                _c("referred_at", "datetime", False, "When the referral was recorded (usually the sign-up)."),
+            ),
+            primary_key=("customer_id",),
+            references={"customer_id": "customers", "referrer_id": "customers"},
         ),
         TableSpec(
             "marketing_spend",
@@ -227,6 +239,16 @@ TABLES: dict[str, TableSpec] = {
                 _c("entered_at", "datetime", True, "When the stage was entered."),
             ),
             references={"opportunity_id": "opportunities"},
+        ),
+        TableSpec(
+            "targets",
+            "Sales targets per period, for a salesperson and/or a channel.",
+            (
+                _c("period", "category", True, "Period the target covers: 2025-10 (month), 2025-Q4 (quarter) or 2025 (year)."),
+                _c("owner", "category", False, "Salesperson the target is for (matches opportunities.owner); empty: not per person."),
+                _c("channel", "category", False, "Channel the target is for (matches customers.acquisition_channel); empty: not per channel."),
+                _c("target_amount", "float", True, "Won deal value to reach in the period, in the dataset's currency."),
+            ),
         ),
     ]
 }

@@ -1,8 +1,8 @@
 """A deterministic synthetic CRM with planted, documented truth.
 
 :func:`make_demo` builds every canonical table of :mod:`crmkit.data.schema`
-(customers, orders, order_items, products, events, tickets, surveys,
-marketing_spend, opportunities, opportunity_stages) from a few explicit
+(customers, orders, order_items, products, events, tickets, surveys, referrals,
+marketing_spend, opportunities, opportunity_stages, ...) from a few explicit
 random processes. Because the processes are known, every analysis in crmkit
 can be checked against the truth it should recover: ``Dataset.truth`` holds
 the planted parameters and, per customer, the latent values. The same ``seed``
@@ -124,6 +124,29 @@ answer after the purchase at which the customer drops out is low (NPS mean 4.0,
 CSAT mean 2.5, against 8.5 and 4.3), with comments in Chinese or English whose
 sentiment matches the score.
 
+Service, satisfaction and referral links (random streams ``service`` and ``referrals``,
+``truth["service"]`` and ``truth["referrals"]``; the tickets and survey answers above are
+drawn first, so the other tables keep their numbers):
+
+- every ticket gets a ``first_response_at``: log-normal hours after opening with median
+  2 h (ordinary tickets) or 8 h (complaints), sigma 1.0, never after ``resolved_at``
+  (missing when it falls after ``as_of``);
+- **slow service lowers satisfaction**: a survey answer given when a ticket of the same
+  customer, opened in the 90 days before and resolved by then, took more than 3 days to
+  resolve is lowered by 2 NPS points (not below 0) and 1 CSAT point (not below 1), and
+  its comment is redrawn from service comments matching the new score ("Waited days for
+  support", "客服处理太慢", ...). About 30 answers at the default size; a quarter of the
+  lowered detractor comments name the customer and a phone number ("我是Wang Fang，请回电
+  138 1234 5678"), so the masking of comments can be checked
+  (``truth["service"]["comments_with_pii_rows"]``: rows of ``surveys``);
+- **promoters refer more**: the ``referrals`` table names, for each customer acquired by
+  ``referral``, a referrer who bought before the sign-up, drawn with weight 1.0 if that
+  customer's *first* survey answer (given before the sign-up) was a promoter, 0.4 a
+  passive, 0.2 a detractor, and 0.3 before any answer. Referrals per customer-year after
+  the first answer are therefore in the ratio 2.5 (promoters / passives) and 5.0
+  (promoters / detractors); referral customers who signed up before any possible
+  referrer (the first days) have no row.
+
 B2B pipeline
 ------------
 Business customers (``crm_segment == "business"``) get about 0.2 opportunities
@@ -132,6 +155,35 @@ to 0.45 (``truth["win_rates"]``). Deals move lead -> qualified -> proposal ->
 negotiation -> closed (lost deals skip to closed from an earlier stage); the
 length of a deal does not depend on its outcome, so the win rate among closed
 deals estimates the planted rate. Deals not closed by ``as_of`` are ``open``.
+
+Planted stage bottleneck (stream ``stage_bottleneck``, ``truth["stage_bottleneck"]``):
+the reps differ only at the **proposal** stage. Every rep loses a deal in the same way
+as the best rep (Song Lu, 0.45) does, with the stage lost after drawn from
+``lost_after_stage_p``; the rest of a weaker rep's losses (a share ``(0.45 - w) /
+(1 - w)`` of their lost deals, for win rate ``w``) happen after the proposal. So the
+lead and qualified stages convert alike for all reps (about 81% and 80%), the share of
+deals reaching the proposal that go on to negotiation is ``(w + 0.0825) / 0.6425``
+(83% for Song Lu, 36% for Deng Kai: ``truth["stage_bottleneck"]["proposal_conversion"]``),
+and the proposal is the stage whose conversion costs the most won revenue against the
+best rep. Won/lost outcomes, and so the win rates, are those drawn before.
+
+Sales targets (stream ``targets``, ``truth["targets"]``): one row per rep and quarter
+from the first quarter of the window to the quarter after it, ``target_amount`` =
+1.1 x (deals created in the quarter / 8) x the mean planted win rate (0.30375) x the
+mean deal value (about 45,000; the quarter after the window reuses the last quarter's
+deals), times a uniform factor in [0.9, 1.1] per row, rounded to 10,000 (at least
+10,000). ``channel`` is empty (the targets are per person).
+
+Unprofitable customers (stream ``profitability``, ``truth["profitability"]``):
+*discount hunters*, buyers drawn with a probability that depends on the acquisition
+channel (social 15%, every other channel 4%; about 7% of buyers), get a discount of
+46-60% of revenue on every order instead of the ordinary one. Since an order's cost is
+at least 55% of its revenue, each of their purchases loses money when discounts count
+as a cost (revenue before discount, the profitability report's default), whatever the
+shipping, return and service costs: every discount hunter with a purchase is
+unprofitable, and discounts are the reason. Only the ``discount`` column changes, so
+no other table or number moves. ``truth["customers"]["discount_hunter"]`` flags them;
+other customers can lose money too (small orders with shipping and service tickets).
 
 Planted data-quality defects
 ----------------------------
@@ -164,8 +216,9 @@ and ``gamma_gamma`` (per type), ``gamma_gamma_clip``, ``first_order_delay``,
 ``lead_conversion``, ``campaigns``, ``business_share``, ``sales_channels``,
 ``category_preference``, ``product_pairs`` (product IDs), ``product_pair_names``,
 ``pair_probability``, ``list_prices``, ``funnel``, ``purchase_traffic``,
-``churn_drivers``, ``tickets``, ``surveys``, ``win_rates``, ``opportunities``,
-``defects``, ``defect_rows`` and ``customers``: one row per customer with
+``churn_drivers``, ``tickets``, ``surveys``, ``service``, ``referrals``, ``win_rates``,
+``opportunities``,
+``stage_bottleneck``, ``targets``, ``profitability``, ``defects``, ``defect_rows`` and ``customers``: one row per customer with
 ``customer_id``, ``customer_type`` (vip, regular, occasional or prospect),
 ``lambda_`` (purchases per operational day), ``p_dropout``, ``nu``,
 ``expected_order_value`` (``p / nu``), ``dropped_out`` (by ``as_of``),
@@ -174,8 +227,8 @@ alive), ``n_purchases`` (completed orders), ``acquisition_channel``,
 ``signup_date``, ``first_purchase``, ``observation_days`` and
 ``operational_days`` (from the first purchase to ``as_of``), ``crm_segment``,
 ``favourite_category``, ``churn_complaint`` (a dropout complaint is in
-tickets) and ``low_satisfaction_survey`` (a survey answered after the dropout
-purchase is in surveys).
+tickets), ``low_satisfaction_survey`` (a survey answered after the dropout
+purchase is in surveys) and ``discount_hunter`` (see "Unprofitable customers").
 """
 
 from __future__ import annotations
@@ -370,8 +423,32 @@ _COMMENTS = {
                   "Wrong item received", "物流太慢了", "质量很差", "客服态度不好", "退款太慢"),
 }
 
-_REPS = {"Zhang Wei": 0.15, "Li Na": 0.20, "Wang Fang": 0.24, "Liu Yang": 0.28,
-         "Chen Jie": 0.32, "Yang Min": 0.36, "Zhao Lei": 0.40, "Huang Ting": 0.45}
+# Service links (stream "service"), planted on top of the tickets and surveys above.
+_SERVICE = {
+    "first_response_median_hours": {"ordinary": 2.0, "complaint": 8.0},
+    "first_response_sigma": 1.0,
+    "slow_ticket_days": 3.0,  # a ticket resolved after more than 3 days is slow ...
+    "window_days": 90,  # ... when opened in the 90 days before a survey answer and resolved by it
+    "nps_drop": 2,  # the answer's NPS falls by 2 points (not below 0)
+    "csat_drop": 1,  # and its CSAT by 1 (not below 1)
+    "pii_comment_probability": 0.25,  # a lowered detractor comment names the customer and a phone
+}
+_SERVICE_COMMENTS = {
+    "promoter": ("Support sorted it out in the end", "客服最后解决了问题"),
+    "passive": ("Support took a while to answer", "Waited days for support", "客服回复有点慢",
+                "处理时间太长"),
+    "detractor": ("Waited days for support, nobody answered", "Support too slow to help",
+                  "客服处理太慢", "等了好几天没人处理"),
+}
+_PII_COMMENTS = ("{name} here, please call me back on {phone}", "我是{name}，请回电 {phone}")
+# Referrals (stream "referrals"): who referred each customer acquired by referral.
+_REFERRAL_WEIGHT = {"promoter": 1.0, "passive": 0.4, "detractor": 0.2, "no_answer": 0.3}
+_REFERRAL_ROUNDS = 300
+
+# salespeople's family names are outside the customers' pool (_FAMILY): a rep's name on a
+# sales page can never be mistaken for a customer's personal data
+_REPS = {"Deng Kai": 0.15, "Feng Rui": 0.20, "Cao Xin": 0.24, "Peng Yu": 0.28,
+         "Xie Dan": 0.32, "Tang Yi": 0.36, "Han Bin": 0.40, "Song Lu": 0.45}
 _STAGES = ("lead", "qualified", "proposal", "negotiation", "closed")
 _OPPORTUNITIES = {
     "per_customer": 0.2,  # opportunities per customer of the dataset
@@ -379,6 +456,13 @@ _OPPORTUNITIES = {
     "cycle_days": {"offset": 1.0, "shape": 2.0, "scale": 22.0},
     "amount": {"median": 30_000.0, "sigma": 0.9},
 }
+
+_STAGE_BOTTLENECK = {"stage": "proposal", "dimension": "owner"}
+_TARGETS = {"stretch": 1.1, "noise": (0.9, 1.1), "rounding": 10_000.0}
+# Unprofitable customers (stream "profitability"): discount hunters by acquisition channel.
+_DISCOUNT_HUNTERS = {"probability": {"social": 0.15, "search": 0.04, "referral": 0.04, "email": 0.04,
+                                     "offline": 0.04, "organic": 0.04},
+                     "discount_share": (0.46, 0.60)}
 
 DEFECT_COUNTS: dict[str, int] = {
     "orders.exact_duplicates": 30,
@@ -401,7 +485,8 @@ DEFECT_COUNTS: dict[str, int] = {
 _STREAMS = {name: i for i, name in enumerate(
     ("calendar", "customers", "pii", "purchases", "extras", "values", "order_attrs", "items",
      "products", "events", "tickets", "surveys", "spend", "opportunities", "order_defects",
-     "customer_defects", "survey_defects", "ticket_defects"), start=1)}
+     "customer_defects", "survey_defects", "ticket_defects", "service", "referrals",
+     "stage_bottleneck", "targets", "profitability"), start=1)}
 _DAY = 86_400
 
 
@@ -945,6 +1030,102 @@ def _surveys(rng: np.random.Generator, cal: _Calendar, cu: _Customers, pu: _Purc
     return cust[order], ts[order], nps[order], csat[order], comment[order], low_customer
 
 
+def _nps_bucket(nps: np.ndarray) -> np.ndarray:
+    return np.where(nps >= 9, "promoter", np.where(nps >= 7, "passive", "detractor"))
+
+
+def _service_links(rng: np.random.Generator, cal: _Calendar, tk: tuple, sv: tuple,
+                   names: pd.Series, phones: pd.Series):
+    """First responses to tickets, and slow tickets lowering the next survey answers.
+
+    ``tk`` = (customer, created, resolved, complaint) and ``sv`` = (customer, time, nps,
+    csat, comment) are the arrays of :func:`_tickets` and :func:`_surveys`; the survey
+    arrays are returned changed (new arrays), with the first-response times and the
+    planted facts for ``truth["service"]``.
+    """
+    t_cust, t_created, t_resolved, t_cmp = tk
+    s_cust, s_ts, nps, csat, comment = sv
+    med = np.where(t_cmp, _SERVICE["first_response_median_hours"]["complaint"],
+                   _SERVICE["first_response_median_hours"]["ordinary"])
+    hours = med * np.exp(_SERVICE["first_response_sigma"] * rng.standard_normal(t_cust.size))
+    first = t_created + np.maximum(60, np.round(hours * 3600)).astype(np.int64)
+    first = np.minimum(first, t_resolved)  # the answer that resolves a ticket is a response too
+
+    # each survey answer against the same customer's tickets opened in the window before it
+    st = pd.DataFrame({"s": np.arange(s_cust.size), "c": s_cust, "ts": s_ts})
+    tt = pd.DataFrame({"c": t_cust, "created": t_created, "resolved": t_resolved})
+    pairs = st.merge(tt, on="c")
+    window = _SERVICE["window_days"] * _DAY
+    took = (pairs["resolved"] - pairs["created"]).to_numpy()
+    slow_pair = ((pairs["created"] >= pairs["ts"] - window) & (pairs["resolved"] <= pairs["ts"])
+                 & (took > _SERVICE["slow_ticket_days"] * _DAY)).to_numpy()
+    slow = np.zeros(s_cust.size, bool)
+    slow[pairs["s"].to_numpy()[slow_pair]] = True
+    hit = np.flatnonzero(slow)
+
+    nps, csat, comment = nps.copy(), csat.copy(), comment.copy()
+    before = nps[hit].copy()
+    nps[hit] = np.maximum(nps[hit] - _SERVICE["nps_drop"], 0)
+    csat[hit] = np.maximum(csat[hit] - _SERVICE["csat_drop"], 1)
+    bucket = _nps_bucket(nps[hit])
+    for name, pool in _SERVICE_COMMENTS.items():
+        on = bucket == name
+        comment[hit[on]] = np.asarray(pool, dtype=object)[rng.integers(0, len(pool), on.sum())]
+    det = hit[bucket == "detractor"]
+    pii = det[rng.random(det.size) < _SERVICE["pii_comment_probability"]]
+    if len(names) == 0:  # surveys not built: no comment to sign
+        pii = pii[:0]
+    template = rng.integers(0, len(_PII_COMMENTS), pii.size)
+    for k, idx in enumerate(pii):
+        phone = str(phones.iloc[s_cust[idx]])
+        spaced = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+        comment[idx] = _PII_COMMENTS[template[k]].format(name=names.iloc[s_cust[idx]], phone=spaced)
+    facts = {"slow": slow, "nps_before": before, "pii_rows": pii}
+    return (nps, csat, comment), first, facts
+
+
+def _referrals(rng: np.random.Generator, cal: _Calendar, cu: _Customers, pu: _Purchases,
+               s_cust: np.ndarray, s_ts: np.ndarray, nps: np.ndarray) -> np.ndarray:
+    """The referrer of each customer acquired by referral (-1: none found).
+
+    A referral at signup time ``s`` picks one customer who made a first purchase before
+    ``s``, with weight ``_REFERRAL_WEIGHT`` of that customer's NPS group at their *first*
+    survey answer (``no_answer`` before it). Drawn by rejection sampling, vectorised over
+    the referrals: a uniform candidate is accepted with probability weight / max weight.
+    """
+    n = cu.n
+    ref = np.full(n, -1, dtype=np.int64)
+    referred = np.flatnonzero(cu.channel == _CHANNELS.index("referral"))
+    if referred.size == 0 or n < 2:
+        return ref
+    first_purchase = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    bought = pu.n_purchases > 0
+    first_purchase[bought] = pu.first_s[bought]
+    first_answer = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    first_group = np.full(n, "no_answer", dtype=object)
+    if s_cust.size:
+        order = np.lexsort((s_ts, s_cust))
+        c, t, v = s_cust[order], s_ts[order], nps[order]
+        head = np.r_[True, c[1:] != c[:-1]]
+        first_answer[c[head]] = t[head]
+        first_group[c[head]] = _nps_bucket(v[head])
+    w_after = np.asarray([_REFERRAL_WEIGHT[g] for g in first_group])
+    w_max = max(_REFERRAL_WEIGHT.values())
+    at = cu.signup_day[referred].astype(np.int64) * _DAY
+    pending = np.arange(referred.size)
+    for _ in range(_REFERRAL_ROUNDS):
+        if pending.size == 0:
+            break
+        cand = rng.integers(0, n, pending.size)
+        t = at[pending]
+        w = np.where(first_purchase[cand] >= t, 0.0,
+                     np.where(first_answer[cand] < t, w_after[cand], _REFERRAL_WEIGHT["no_answer"]))
+        ok = rng.random(pending.size) < w / w_max
+        ref[referred[pending[ok]]] = cand[ok]
+        pending = pending[~ok]
+    return ref
+
+
 # --------------------------------------------------------------------------- marketing spend
 def _spend_table(rng: np.random.Generator, cal: _Calendar, cu: _Customers) -> pd.DataFrame:
     paid = [c for c in _CHANNELS if c in _CAC]
@@ -996,9 +1177,29 @@ def _spend_table(rng: np.random.Generator, cal: _Calendar, cu: _Customers) -> pd
     })
 
 
+# --------------------------------------------------------------------------- unprofitable customers
+def _discount_hunters(rng: np.random.Generator, cu: _Customers) -> np.ndarray:
+    """Flag the planted discount hunters (buyers only; see the module docstring)."""
+    p = np.asarray([_DISCOUNT_HUNTERS["probability"][c] for c in _CHANNELS])[cu.channel]
+    return (rng.random(cu.n) < p) & (cu.ctype > 0)
+
+
+def _plant_discount_hunters(rng: np.random.Generator, cu: _Customers, od: _Orders,
+                            hunter: np.ndarray) -> np.ndarray:
+    """The orders' discounts, with the hunters' orders at 46-60% of revenue.
+
+    The stream first repeats the draws of :func:`_discount_hunters`, so the share drawn
+    per order does not depend on which customers are hunters.
+    """
+    rng.random(cu.n)
+    share = rng.uniform(*_DISCOUNT_HUNTERS["discount_share"], size=len(od.revenue))
+    return np.where(hunter[od.cust], _round2(od.revenue * share), od.discount)
+
+
 # --------------------------------------------------------------------------- opportunities
 def _opportunity_tables(rng: np.random.Generator, cal: _Calendar, cu: _Customers,
-                        customer_ids: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+                        customer_ids: pd.Series, bottleneck_rng: np.random.Generator,
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     accounts = np.flatnonzero(cu.business)
     n = int(round(_OPPORTUNITIES["per_customer"] * cu.n)) if accounts.size else 0
     acct = accounts[rng.integers(0, accounts.size, n)] if n else np.zeros(0, np.int64)
@@ -1008,6 +1209,7 @@ def _opportunity_tables(rng: np.random.Generator, cal: _Calendar, cu: _Customers
     owner = rng.integers(0, len(reps), n)
     won = rng.random(n) < np.asarray(list(_REPS.values()))[owner]
     reached = np.where(won, 4, 1 + _pick(rng, _OPPORTUNITIES["lost_after_stage_p"], n))
+    reached = _plant_stage_bottleneck(bottleneck_rng, owner, won, reached)
     cyc = _OPPORTUNITIES["cycle_days"]
     cycle = (cyc["offset"] + rng.gamma(cyc["shape"], cyc["scale"], n)) * _DAY
     amt = _OPPORTUNITIES["amount"]
@@ -1053,6 +1255,60 @@ def _opportunity_tables(rng: np.random.Generator, cal: _Calendar, cu: _Customers
         "entered_at": cal.to_datetime(entered[h]),
     })
     return opportunities, stages
+
+
+def _plant_stage_bottleneck(rng: np.random.Generator, owner: np.ndarray, won: np.ndarray,
+                            reached: np.ndarray) -> np.ndarray:
+    """Move the losses beyond the best rep's loss rate to the proposal stage.
+
+    A lost deal of a rep with win rate ``w`` is one of the losses the best rep would
+    also have (probability ``(1 - w_best) / (1 - w)``: it keeps the stage drawn from
+    ``lost_after_stage_p``) or an extra loss, lost after the proposal. ``reached`` is the
+    number of stages entered before ``closed`` (1: lost after the lead).
+    """
+    rates = np.asarray(list(_REPS.values()))
+    w = rates[owner]
+    extra = ~won & (rng.random(owner.size) < (rates.max() - w) / (1 - w))
+    return np.where(extra, _STAGES.index(_STAGE_BOTTLENECK["stage"]) + 1, reached)
+
+
+def _stage_bottleneck_truth() -> dict[str, Any]:
+    w_best = max(_REPS.values())
+    lost_p = np.asarray(_OPPORTUNITIES["lost_after_stage_p"], dtype=float)
+    lost_p = lost_p / lost_p.sum()
+    ordinary = 1 - w_best
+    reach_proposal = 1 - ordinary * (lost_p[0] + lost_p[1])
+    return {
+        **_STAGE_BOTTLENECK, "kind": "conversion", "benchmark": max(_REPS, key=_REPS.get),
+        "proposal_conversion": {r: float((w + ordinary * lost_p[3]) / reach_proposal) for r, w in _REPS.items()},
+        "lead_conversion": float(1 - ordinary * lost_p[0]),
+        "qualified_conversion": float(1 - ordinary * lost_p[1] / (1 - ordinary * lost_p[0])),
+        "note": "a rep's losses beyond the best rep's loss rate all happen after the proposal; "
+                "the other stages convert alike for every rep",
+    }
+
+
+def _targets_table(rng: np.random.Generator, cal: _Calendar, opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Quarterly sales targets per rep (see the module docstring, "Sales targets")."""
+    first = pd.Period(cal.start, freq="Q")
+    last = pd.Period(cal.end - pd.Timedelta(days=1), freq="Q")
+    quarters = pd.period_range(first, last + 1, freq="Q")
+    created = opportunities["created_at"].dt.to_period("Q").value_counts()
+    deals = created.reindex(quarters).fillna(0.0).to_numpy(dtype=float, copy=True)
+    deals[-1] = deals[-2] if len(deals) > 1 else deals[-1]  # the quarter after the window
+    amt = _OPPORTUNITIES["amount"]
+    mean_amount = amt["median"] * np.exp(amt["sigma"] ** 2 / 2)
+    reps = list(_REPS)
+    base = _TARGETS["stretch"] * deals / len(reps) * float(np.mean(list(_REPS.values()))) * mean_amount
+    lo, hi = _TARGETS["noise"]
+    raw = np.repeat(base, len(reps)) * rng.uniform(lo, hi, base.size * len(reps))
+    step = _TARGETS["rounding"]
+    return pd.DataFrame({
+        "period": pd.Series(np.repeat([f"{q.year}-Q{q.quarter}" for q in quarters], len(reps)), dtype="str"),
+        "owner": pd.Series(np.tile(reps, len(quarters)), dtype="str"),
+        "channel": pd.Series([None] * base.size * len(reps), dtype="str"),
+        "target_amount": np.maximum(np.round(raw / step), 1.0) * step,
+    })
 
 
 # --------------------------------------------------------------------------- defects
@@ -1228,6 +1484,7 @@ def make_demo(
 
     cal = _make_calendar(start_ts, end_ts)
     cu = _make_customers(_rng(seed, "customers"), cal, int(n_customers))
+    hunter = _discount_hunters(_rng(seed, "profitability"), cu)
     cust_width = _width(cu.n, 6)
     customer_ids = _ids("C", np.arange(1, cu.n + 1), cust_width)
     pu = _simulate_purchases(_rng(seed, "purchases"), cal, cu)
@@ -1235,12 +1492,16 @@ def make_demo(
     product_ids = products["product_id"]
 
     tables: dict[str, pd.DataFrame] = {}
+    pii_table = None
+    if want & {"customers", "surveys"}:  # surveys: a few comments carry the customer's name
+        pii_table = _customer_table(_rng(seed, "pii"), cal, cu, customer_ids)
     if "customers" in want:
-        tables["customers"] = _customer_table(_rng(seed, "pii"), cal, cu, customer_ids)
+        tables["customers"] = pii_table.copy()
     od = None
     need_orders = want & {"orders", "order_items", "events"}
     if need_orders:
         od = _make_orders(seed, cal, cu, pu, products)
+        od.discount = _plant_discount_hunters(_rng(seed, "profitability"), cu, od, hunter)
         order_ids = _ids("O", np.arange(1, len(od.ts) + 1), _width(len(od.ts), 7))
         if "orders" in want:
             tables["orders"] = _orders_table(cal, od, order_ids, customer_ids)
@@ -1258,11 +1519,26 @@ def make_demo(
                                          product_ids)
     t_cust, t_created, t_resolved, t_cat, t_cmp, churn_complaint = _tickets(
         _rng(seed, "tickets"), cal, cu, pu)
+    s_cust, s_ts, nps, csat, comment, low_satisfaction = _surveys(
+        _rng(seed, "surveys"), cal, cu, pu)
+    names = pii_table["name"] if pii_table is not None else pd.Series([], dtype="str")
+    phones = pii_table["phone"] if pii_table is not None else pd.Series([], dtype="str")
+    (nps, csat, comment), t_first, service = _service_links(
+        _rng(seed, "service"), cal, (t_cust, t_created, t_resolved, t_cmp),
+        (s_cust, s_ts, nps, csat, comment), names, phones)
     if "tickets" in want:
         tables["tickets"] = _tickets_table(cal, t_cust, t_created, t_resolved, t_cat, t_cmp,
                                            customer_ids)
-    s_cust, s_ts, nps, csat, comment, low_satisfaction = _surveys(
-        _rng(seed, "surveys"), cal, cu, pu)
+        first_seen = t_first < cal.end_s
+        tables["tickets"].insert(3, "first_response_at", cal.to_datetime(t_first, missing=~first_seen))
+    referrer = _referrals(_rng(seed, "referrals"), cal, cu, pu, s_cust, s_ts, nps)
+    if "referrals" in want:
+        who = np.flatnonzero(referrer >= 0)
+        tables["referrals"] = pd.DataFrame({
+            "customer_id": customer_ids.take(who).reset_index(drop=True),
+            "referrer_id": customer_ids.take(referrer[who]).reset_index(drop=True),
+            "referred_at": cal.to_datetime(cu.signup_day[who].astype(np.int64) * _DAY),
+        })
     if "surveys" in want:
         tables["surveys"] = pd.DataFrame({
             "customer_id": customer_ids.take(s_cust).reset_index(drop=True),
@@ -1273,12 +1549,15 @@ def make_demo(
         })
     if "marketing_spend" in want:
         tables["marketing_spend"] = _spend_table(_rng(seed, "spend"), cal, cu)
-    if want & {"opportunities", "opportunity_stages"}:
-        opps, stages = _opportunity_tables(_rng(seed, "opportunities"), cal, cu, customer_ids)
+    if want & {"opportunities", "opportunity_stages", "targets"}:
+        opps, stages = _opportunity_tables(_rng(seed, "opportunities"), cal, cu, customer_ids,
+                                           _rng(seed, "stage_bottleneck"))
         if "opportunities" in want:
             tables["opportunities"] = opps
         if "opportunity_stages" in want:
             tables["opportunity_stages"] = stages
+        if "targets" in want:
+            tables["targets"] = _targets_table(_rng(seed, "targets"), cal, opps)
 
     defect_counts = dict.fromkeys(DEFECT_COUNTS, 0)
     defect_rows: dict[str, list[int]] = {k: [] for k in DEFECT_COUNTS}
@@ -1316,6 +1595,44 @@ def make_demo(
 
     truth = _truth(cal, cu, pu, od, customer_ids, products, churn_complaint, low_satisfaction,
                    defect_counts, defect_rows)
+    truth["service"] = {
+        **{k: (dict(v) if isinstance(v, dict) else v) for k, v in _SERVICE.items()},
+        "slow_answers": int(service["slow"].sum()),
+        "slow_answer_rows": np.flatnonzero(service["slow"]).tolist(),
+        "nps_drop_realised": float(np.mean(service["nps_before"] - nps[service["slow"]]))
+        if service["slow"].any() else float("nan"),
+        "comments_with_pii_rows": np.sort(service["pii_rows"]).tolist(),
+        "note": "an answer is lowered when a ticket of the same customer, opened in the "
+                "window_days before it and resolved by then, took more than slow_ticket_days "
+                "to resolve",
+    }
+    truth["referrals"] = {
+        "weights": dict(_REFERRAL_WEIGHT),
+        "rate_ratio": {"promoter_vs_passive": _REFERRAL_WEIGHT["promoter"] / _REFERRAL_WEIGHT["passive"],
+                       "promoter_vs_detractor": _REFERRAL_WEIGHT["promoter"] / _REFERRAL_WEIGHT["detractor"]},
+        "referred": int((cu.channel == _CHANNELS.index("referral")).sum()),
+        "with_referrer": int((referrer >= 0).sum()),
+        "note": "each customer acquired by referral names a referrer who bought before the "
+                "signup, drawn with these weights by the referrer's NPS group at their first "
+                "survey answer (no_answer before it): referrals per customer-year after the "
+                "first answer are in the ratio of the weights",
+    }
+    truth["stage_bottleneck"] = _stage_bottleneck_truth()
+    truth["customers"]["discount_hunter"] = hunter
+    truth["profitability"] = {
+        "discount_hunters": int(hunter.sum()),
+        "hunter_share_of_buyers": float(hunter.sum() / max(int((cu.ctype > 0).sum()), 1)),
+        "probability": dict(_DISCOUNT_HUNTERS["probability"]),
+        "discount_share": _DISCOUNT_HUNTERS["discount_share"],
+        "cost_share": _COST_SHARE,
+        "note": "every order of a discount hunter has a discount of 46-60% of revenue and a cost of at "
+                "least 55% of it, so each of their purchases loses money when discounts count as a cost",
+    }
+    truth["targets"] = {**_TARGETS, "per": "rep and quarter", "mean_win_rate": float(np.mean(list(_REPS.values()))),
+                        "mean_amount": _OPPORTUNITIES["amount"]["median"]
+                        * float(np.exp(_OPPORTUNITIES["amount"]["sigma"] ** 2 / 2)),
+                        "note": "stretch x deals created in the quarter / reps x mean win rate x mean "
+                                "amount x uniform noise, rounded"}
     tables = {name: tables[name] for name in TABLES if name in tables}
     return Dataset(
         name="demo", tables=tables, currency="¥", as_of=end_ts, truth=truth,

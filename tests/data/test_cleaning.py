@@ -7,7 +7,7 @@ import pytest
 
 from crmkit.analysis.quality import compare_with_planted
 from crmkit.config.cleaning import CleaningRules
-from crmkit.data.cleaning import clean, mask_pii, source_fixes
+from crmkit.data.cleaning import LOG_COLUMNS, clean, mask_pii, source_fixes
 from crmkit.data.dataset import Dataset
 
 
@@ -110,8 +110,10 @@ def test_every_rule_listed_even_when_nothing_found():
         "order_id": ["a"], "customer_id": ["c"], "order_date": pd.to_datetime(["2025-01-01"]),
         "revenue": [1.0]})}, as_of=pd.Timestamp("2025-06-30"))
     out, log = clean(ds)
-    assert set(log["rule"]) >= {"exact_duplicates", "duplicate_key", "negative_amount_as_return",
-                                "future_date", "outlier"}
+    assert set(log["rule"]) >= {"exact_duplicates", "near_duplicates", "duplicate_key", "status_unknown",
+                                "negative_amount_as_return", "future_date", "outlier"}
+    assert list(log.columns) == LOG_COLUMNS
+    assert not log.duplicated(["table", "rule"]).any()  # one row per (table, rule)
     assert log["rows_affected"].sum() == 0
     assert out.orders["status"].tolist() == ["completed"]
     assert source_fixes(log).empty
@@ -138,3 +140,88 @@ def test_demo_cleaning_log_finds_exactly_the_planted_defects():
     # what remains is clean: no duplicate keys, nothing after the export date
     assert out.orders["order_id"].is_unique and out.customers["customer_id"].is_unique
     assert out.orders["order_date"].max() < pd.Timestamp("2026-01-01")
+
+
+def test_demo_log_has_one_row_per_table_and_rule_and_no_new_findings():
+    from crmkit.data.bundled import load_demo
+
+    _, log = clean(load_demo())
+    assert not log.duplicated(["table", "rule"]).any()
+    counts = log.set_index(["table", "rule"])["rows_affected"]
+    for table in ("orders", "customers", "events", "surveys", "tickets"):
+        assert counts[(table, "near_duplicates")] == 0
+    assert counts[("orders", "status_unknown")] == 0
+
+
+# --------------------------------------------------------------------------- unknown statuses
+def _orders(status, revenue):
+    n = len(status)
+    return pd.DataFrame({"order_id": [f"o{i}" for i in range(n)], "customer_id": ["c1"] * n,
+                         "order_date": pd.to_datetime(["2025-01-01"] * n), "revenue": revenue,
+                         "status": status})
+
+
+def test_unknown_status_words_listed_with_rows_and_revenue():
+    o = _orders(["completed", "退款成功", " 已发货", "待付款", "退款成功", "refunded", None],
+                [100.0, 30.0, 20.0, 5.0, 12.0, 7.0, 50.0])
+    out, log = clean(Dataset("x", {"orders": o}, currency="¥", as_of=pd.Timestamp("2025-06-30")))
+    row = log.set_index(["table", "rule"]).loc[("orders", "status_unknown")]
+    assert row["rows_affected"] == 4 and row["revenue"] == 67.0
+    # most orders first: 退款成功 2 (¥42), then 1 each, by revenue
+    assert row["examples"] == "'退款成功' x2 (¥42); '已发货' x1 (¥20); '待付款' x1 (¥5.00)"
+    assert out.orders["status"].tolist() == ["completed", "退款成功", "已发货", "待付款", "退款成功",
+                                             "returned", "completed"]
+    assert row["action"] == "unknown order status words kept: neither purchases nor returns"
+    assert source_fixes(log).set_index("rule").loc["status_unknown", "advice"].startswith(
+        "Order status words crmkit does not know")
+
+
+def test_status_map_maps_words_and_overrides_synonyms():
+    o = _orders(["退款成功", "已发货", "待付款", "Shipped", "完成"], [30.0, 20.0, 5.0, 8.0, 9.0])
+    rules = CleaningRules(status_map={"退款成功": "returned", "已发货": "completed", "待付款": "cancelled",
+                                      "SHIPPED ": "cancelled"})
+    out, log = clean(Dataset("x", {"orders": o}, as_of=pd.Timestamp("2025-06-30")), rules=rules)
+    assert out.orders["status"].tolist() == ["returned", "completed", "cancelled", "cancelled", "completed"]
+    counts = _log(log)
+    assert counts[("orders", "status_unknown")] == 0 and counts[("orders", "status_mapped")] == 5
+
+
+def test_status_map_accepts_only_the_three_statuses():
+    with pytest.raises(ValueError, match="completed"):
+        CleaningRules(status_map={"退款成功": "refunded"})
+
+
+# --------------------------------------------------------------------------- near-duplicates
+def test_rows_differing_only_by_spaces_and_case_are_duplicates():
+    """Decision: a row equal to an earlier one once spaces and case in text columns are
+    ignored is the same record written twice (rule near_duplicates; the first is kept).
+    IDs, dates and amounts must match exactly."""
+    events = pd.DataFrame({
+        "customer_id": ["c1", "c1", "c1", "c2", "c2"],
+        "timestamp": pd.to_datetime(["2025-01-01 10:00"] * 3 + ["2025-01-02 00:00"] * 2),
+        "event_type": ["view", "View ", "click", "view", "view"],
+        "channel": ["Search", "search", "Search", "social", "Social  Ads"],
+    })
+    customers = pd.DataFrame({
+        "customer_id": ["c1", "c1", "c2", "c3"],
+        "acquisition_channel": ["Search", " search", "social", "social"],
+        "name": ["Li Wei", "li  wei ", "Wang Fang", "Zhang San"],
+        "region": ["East", "East", "North", "North"],
+    })
+    surveys = pd.DataFrame({
+        "customer_id": ["c1", "c1", "c2"], "survey_date": pd.to_datetime(["2025-01-01"] * 3),
+        "nps_score": pd.array([9, 9, 7], dtype="Int64"), "comment": ["很好 Great", "很好  great", "ok"],
+    })
+    out, log = clean(Dataset("x", {"events": events, "customers": customers, "surveys": surveys},
+                             as_of=pd.Timestamp("2025-06-30")))
+    counts = _log(log)
+    assert counts[("events", "near_duplicates")] == 1  # row 2 ("View ", "search") repeats row 1
+    assert counts[("customers", "near_duplicates")] == 1  # c1 written twice, not two c1 records
+    assert counts[("customers", "duplicate_key")] == 0
+    assert counts[("surveys", "near_duplicates")] == 1
+    assert counts[("events", "exact_duplicates")] == 0
+    assert out.events["event_type"].tolist() == ["view", "click", "view", "view"]  # c2's differ by channel
+    assert out.customers["customer_id"].tolist() == ["c1", "c2", "c3"]
+    assert out.customers["name"].tolist()[0] == "Li Wei"  # the first in file order is kept
+    ex = log.set_index(["table", "rule"]).loc[("customers", "near_duplicates"), "examples"]
+    assert ex == "customer_id=c1" and "wei" not in ex.lower()  # no personal data in the log
