@@ -69,14 +69,15 @@ class RenderedReport:
                 return n
         raise AssertionError(f"{stem} was not run; stderr:\n{self.stderr[-3000:]}")
 
-    def check(self, stem: str) -> str:
-        """Assert a notebook rendered with charts and no errors; return its HTML."""
+    def check(self, stem: str, *, chart: bool = True) -> str:
+        """Assert a notebook rendered (with a chart unless ``chart=False``) and without errors;
+        return its HTML."""
         import nbformat
 
         st = self.status(stem)
         assert st["status"] == "ok", f"{stem}: {st['error']}\n{self.stderr[-3000:]}"
         html = (self.folder / f"{stem}.html").read_text(encoding="utf-8")
-        assert "data:image/png;base64" in html, f"{stem} has no chart"
+        assert not chart or "data:image/png;base64" in html, f"{stem} has no chart"
         nb = nbformat.read(self.folder / "notebooks" / f"{stem}.ipynb", as_version=4)
         for cell in nb.cells:
             for out in cell.get("outputs", []):
@@ -84,6 +85,28 @@ class RenderedReport:
                 if out.output_type == "stream" and out.name == "stderr":
                     assert "Traceback" not in out.text and "Warning" not in out.text, out.text[:500]
         return html
+
+    def outputs(self, stem: str, *, tag: str | None = None) -> str:
+        """The text a notebook's cells printed or displayed (only cells with ``tag`` if given).
+
+        Workshop checks (cells tagged ``workshop``) run on every audience but are shown
+        on teaching pages only: tests read them from the executed notebook.
+        """
+        import nbformat
+
+        nb = nbformat.read(self.folder / "notebooks" / f"{stem}.ipynb", as_version=4)
+        parts = []
+        for cell in nb.cells:
+            if tag is not None and tag not in cell.get("metadata", {}).get("tags", []):
+                continue
+            for out in cell.get("outputs", []):
+                if out.output_type == "stream":
+                    parts.append(out.text)
+                elif "data" in out:
+                    data = out["data"]
+                    parts.append(data.get("text/html") or data.get("text/markdown")
+                                 or data.get("text/plain") or "")
+        return "\n".join(parts)
 
     def file(self, name: str) -> Path:
         return self.folder / name

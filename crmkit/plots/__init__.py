@@ -7,8 +7,6 @@ The foundation charts live here; each analysis area has its own submodule
 
 from __future__ import annotations
 
-import warnings
-
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -16,6 +14,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..periods import Period
+from .theme import set_theme
 
 __all__ = [
     "set_theme",
@@ -25,19 +24,6 @@ __all__ = [
     "plot_cleaning_log",
     "currency_formatter",
 ]
-
-
-def set_theme() -> None:
-    """Apply crmkit's chart style (seaborn whitegrid, fonts that can show Chinese)."""
-    sns.set_theme(style="whitegrid", context="notebook")
-    plt.rcParams["font.sans-serif"] = [
-        "Noto Sans CJK SC", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "DejaVu Sans",
-    ]
-    plt.rcParams["axes.unicode_minus"] = False
-    # machines without a CJK font draw boxes for Chinese labels; do not flood reports
-    warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
-    plt.rcParams["figure.figsize"] = (9, 4)
-    plt.rcParams["figure.dpi"] = 100
 
 
 def currency_formatter(currency: str = "¥") -> mticker.FuncFormatter:
@@ -89,27 +75,48 @@ def plot_trend(trend: pd.DataFrame, *, y: str = "revenue", period: Period | None
     return ax
 
 
-def plot_kpi_change(kpis: pd.DataFrame, *, ax=None):
-    """Horizontal bars of each KPI's relative change versus the previous period.
-
-    Green is good news and red bad news: a falling churn rate, CAC or return rate
-    is green.
+def plot_kpi_change(kpis: pd.DataFrame, *, kind: str = "amounts", ax=None):
+    """Bars of each KPI's change against the previous period, coloured by good or bad news.
 
     Parameters
     ----------
     kpis : DataFrame
         Output of :func:`crmkit.analysis.kpi.kpi_table`.
+    kind : {"amounts", "rates"}, default "amounts"
+        ``amounts``: amounts, counts and ratios, relative change in %; ``rates``: shares
+        and scores (retention, churn, return rate, NPS, CSAT), change in points. One axis
+        never mixes the two.
+    ax : Axes, optional
     """
     from ..analysis.kpi.kpis import LOWER_IS_BETTER
+    from ..fmt import RATE_UNITS, change
 
     ax = _ax(ax)
-    d = kpis.dropna(subset=["change"]).iloc[::-1]
+    rates = kpis["unit"].isin(list(RATE_UNITS))
+    d = kpis.loc[rates if kind == "rates" else ~rates].dropna(subset=["change"]).iloc[::-1]
+    if d.empty:
+        ax.text(0.5, 0.5, "no comparison with the previous period", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    scale = np.where(d["unit"] == "share", 100.0, 1.0) if kind == "rates" else 100.0
+    x = d["change"].to_numpy() * scale
     good = (d["change"] >= 0) ^ d.index.isin(list(LOWER_IS_BETTER))
-    colors = np.where(good, "#2f8132", "#ba2525")
-    ax.barh(d["label"], 100 * d["change"], color=colors)
+    ax.barh(d["label"], x, color=np.where(good, "#2f8132", "#ba2525"))
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, _: f"{x:+.0f}%"))
-    ax.set(xlabel="change vs previous period", ylabel="", title="What changed since the previous period")
+    span = max(abs(x).max(), 1e-9)
+    for y, (xv, (_, r)) in enumerate(zip(x, d.iterrows())):
+        ax.text(xv + (0.02 * span if xv >= 0 else -0.02 * span), y,
+                change(r["value"], r["previous"], unit=r["unit"]),
+                va="center", ha="left" if xv >= 0 else "right", fontsize=8)
+    ax.set_xlim(-1.25 * span if (x < 0).any() else -0.05 * span,
+                1.25 * span if (x > 0).any() else 0.05 * span)
+    if kind == "rates":
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:+.0f} pts"))
+        ax.set(xlabel="change in points", ylabel="", title="Rates and scores: change in points")
+    else:
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:+.0f}%"))
+        ax.set(xlabel="relative change", ylabel="", title="Amounts and counts: change in %")
     return ax
 
 

@@ -12,15 +12,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import CrmkitError
+from .resources import default_jobs, default_params_file
 
 __all__ = ["main"]
 
 
 def _default_params() -> str:
-    for cand in (Path("params/demo.yaml"), Path(__file__).resolve().parent.parent / "params" / "demo.yaml"):
-        if cand.is_file():
-            return str(cand)
-    return "params/demo.yaml"
+    return str(default_params_file())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,16 +27,21 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("report", help="render the notebooks into HTML reports")
-    r.add_argument("--params", default=None, help="dataset params file (default: params/demo.yaml)")
+    r.add_argument("--params", default=None,
+                   help="dataset params file (default: ./params/demo.yaml, else the bundled demo)")
     r.add_argument("--period", action="append", default=None,
                    help="2025-07, 2025-Q3, 2025, 2025-01-01:2025-03-31, latest or all; "
                         "repeat or comma-separate for a backfill (default: latest, the last quarter the export covers)")
     r.add_argument("--only", default=None, help="comma-separated notebooks to run (e.g. 00,01)")
-    r.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
+    r.add_argument("--jobs", type=int, default=None,
+                   help=f"notebooks run in parallel (default: the usable cores, {default_jobs()} here)")
     r.add_argument("--audience", choices=["stakeholder", "teaching", "both"], default="stakeholder",
-                   help="stakeholder hides code (default), teaching shows it")
+                   help="stakeholder pages (default; code hidden) go to reports/<dataset>/<period>/, "
+                        "teaching pages (code and method shown) to its teaching/ folder; "
+                        "the other audience's published pages are kept")
     r.add_argument("--reports-dir", default="reports", help="output folder (default: reports)")
-    r.add_argument("--notebooks-dir", default=None, help="folder of NN_name.ipynb notebooks")
+    r.add_argument("--notebooks-dir", default=None,
+                   help="folder of NN_name.ipynb notebooks (default: ./notebooks, else the bundled ones)")
     r.add_argument("--show-pii", action="store_true",
                    help="allow names, e-mails and phones in reports (off by default)")
 
@@ -78,7 +81,7 @@ def _report(args) -> int:
 
     periods = [x.strip() for p in (args.period or ["latest"]) for x in p.split(",") if x.strip()]
     only = [x for x in args.only.split(",") if x.strip()] if args.only else None
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise CrmkitError("--jobs must be 1 or more")
     results = run_report(
         args.params or _default_params(), periods=periods, only=only, jobs=args.jobs,
@@ -98,7 +101,8 @@ def _validate(args) -> int:
 
     from ..data.pipeline import prepare
 
-    prep = prepare(args.params or _default_params())
+    prep = prepare(args.params or _default_params(),
+                   progress=lambda line: print(line, file=sys.stderr, flush=True))
     ds = prep.dataset
     print(f"{ds.name}: " + ", ".join(f"{n} {len(t):,} rows" for n, t in ds.tables.items()))
     log = prep.cleaning_log

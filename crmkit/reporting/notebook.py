@@ -109,9 +109,10 @@ class Session:
         first, last = ds.data_start, ds.data_end
         text = (f"{ds.name}: data from {first:%Y-%m-%d} to {last:%Y-%m-%d}; report period "
                 f"{self.period.label} ({self.period.start:%Y-%m-%d} to {self.period.end:%Y-%m-%d})")
-        if self.coverage < 1:
-            text += f", {self.coverage:.0%} of it covered by the data"
-        return text + f"; reference date {self.as_of:%Y-%m-%d}"
+        if self.as_of < self.period.end:
+            text += (f"; the data end on {self.as_of:%Y-%m-%d} ({self.coverage:.0%} of the period), "
+                     "so the report is as of that day")
+        return text
 
 
 def start(params_file: str = "", *, prepared_dir: str = "", period: str = "latest",
@@ -137,17 +138,21 @@ def start(params_file: str = "", *, prepared_dir: str = "", period: str = "lates
     overrides : dict, optional
         Notebook parameters laid over the rules; ``None`` values are ignored.
     quiet : bool, default False
-        Do not print the header line.
+        Do not print the header line (it is printed only for teaching pages and when
+        the notebook is run by hand: a stakeholder page has it in its header).
 
     Returns
     -------
     Session
     """
+    from ..labels import use_area
+
+    use_area(area)
     data = open_data(params_file, prepared_dir)
     session = Session(data=data, period=data.dataset.period(period), output_dir=output_dir,
                       show_pii=bool(show_pii), audience=audience)
     if area is not None:
         session.rules = data.rules(area).with_overrides(**(overrides or {}))
-    if not quiet:
+    if not quiet and (audience == "teaching" or not prepared_dir):
         print(session.header())
     return session

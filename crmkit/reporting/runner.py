@@ -2,19 +2,30 @@
 
 How a run works (:func:`run_report`):
 
-1. The dataset is loaded, validated and cleaned **once** (:func:`crmkit.data.pipeline.prepare`)
-   and saved to a scratch folder that every notebook opens.
+1. The dataset is loaded, validated and cleaned **once** (:func:`crmkit.data.pipeline.prepare`,
+   with a progress line per table) and saved to a scratch folder that every notebook
+   opens. Every requested period is checked against the data before anything runs: a
+   period the data does not cover at all is refused (nothing is written).
 2. For each period, each notebook runs with papermill in its own process, in a
    kernel that runs *this* interpreter (a private kernelspec, so a stale user-level
-   ``python3`` kernel cannot be picked up), with the dataset and period injected as
-   parameters. Kernels that fail to start are retried once.
-3. Each executed notebook is exported to HTML with nbconvert: ``stakeholder``
-   (code hidden) or ``teaching`` (code shown). A notebook whose required tables
-   are missing gets a short "not available" page instead.
-4. ``index.html`` and ``run.json`` are written, and the finished folder replaces the
-   previous report in one step, under a lock. If any notebook failed, the previous
-   report stays; the failed run is kept in ``reports/<dataset>/_failed/<period>/``
-   and the run reports which cell failed.
+   ``python3`` kernel cannot be picked up), with the dataset, period and audience
+   injected as parameters; up to ``jobs`` notebooks at once, each announced when it
+   really starts and when it ends. Kernels that fail to start are retried once.
+3. Each executed notebook is exported with crmkit's page template
+   (:func:`crmkit.reporting.html.export_html`). Stakeholder pages go to the period's
+   folder, teaching pages to its ``teaching/`` folder; a run for one audience keeps
+   the other audience's published pages. A notebook whose required tables are
+   missing gets a short "not available" page instead.
+4. The indexes (:mod:`crmkit.reporting.pages`) and ``run.json`` are written, and the
+   finished folder replaces the previous report in one step, under a lock. If any
+   notebook failed, the previous report stays; the failed run is kept in
+   ``reports/<dataset>/_failed/<period>/`` and the run reports which cell failed.
+
+A run works in a staging folder ``reports/<dataset>/.staging-<period>-<pid>-<id>``
+and holds a lock on a file inside it (:class:`crmkit.reporting.lock.FileLock`) until
+the swap. A run killed on the way (``kill -9``) leaves its staging folder; the next
+run for the dataset takes that folder's lock, which only a dead owner lets go of, and
+removes it.
 """
 
 from __future__ import annotations
@@ -22,8 +33,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
-import fcntl
-import html
 import json
 import multiprocessing as mp
 import os
@@ -35,32 +44,53 @@ import traceback
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from .. import __version__
-from ..data.pipeline import prepare
+from ..data.pipeline import Prepared, prepare
 from ..errors import CrmkitError
-from ..periods import Period
+from ..periods import Period, parse_period
+from .lock import FileLock
+from .pages import (
+    AUDIENCE_FOLDERS,
+    coverage_text,
+    not_available_page,
+    period_index_page,
+    summary_finding,
+    write_reports_index,
+)
+from .resources import default_jobs, default_notebooks_dir
 
 __all__ = [
     "run_report",
+    "resolve_periods",
+    "remove_dead_staging",
     "NotebookResult",
     "PeriodResult",
     "find_notebooks",
     "notebook_requirements",
     "default_notebooks_dir",
     "KERNEL_NAME",
+    "STAGING_LOCK",
     "write_reports_index",
 ]
 
 KERNEL_NAME = "crmkit-runner"
 AUDIENCES = ("stakeholder", "teaching", "both")
+STAGING_LOCK = ".owner.lock"
+"""The lock file inside a staging folder, held by the run that owns the folder."""
+UNLOCKED_STAGING_AGE = 3600
+"""Seconds after which a staging folder without a lock file counts as dead.
+
+Only a run killed between creating its folder and locking it, or a run of a crmkit
+older than the lock, leaves such a folder."""
 
 
 @dataclass
 class NotebookResult:
-    """What happened to one notebook in one period."""
+    """What happened to one notebook in one period, for one audience."""
 
     notebook: str
     title: str
@@ -71,11 +101,12 @@ class NotebookResult:
     failed_cell: int | None = None
     missing_tables: list[str] = field(default_factory=list)
     carried_from: str = ""  # a partial run (--only) kept this result from the run started then
+    audience: str = "stakeholder"
 
 
 @dataclass
 class PeriodResult:
-    """The outcome of one period of a run."""
+    """The outcome of one period of a run (``notebooks``: every audience's results)."""
 
     dataset: str
     period: str
@@ -85,15 +116,11 @@ class PeriodResult:
     failed_dir: str = ""
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 # --------------------------------------------------------------------------- notebooks
-def default_notebooks_dir() -> Path:
-    """``./notebooks`` if it exists, else the ``notebooks/`` folder next to the package."""
-    here = Path.cwd() / "notebooks"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent / "notebooks"
-
-
 def find_notebooks(folder: str | Path, only: list[str] | None = None) -> list[Path]:
     """List ``NN_name.ipynb`` notebooks in order, optionally a subset.
 
@@ -131,6 +158,76 @@ def notebook_requirements(path: str | Path) -> tuple[str, list[str]]:
     return title or Path(path).stem, list(meta.get("requires", ["orders"]))
 
 
+# --------------------------------------------------------------------------- periods
+def resolve_periods(dataset, texts) -> list[Period]:
+    """Parse the requested periods and refuse, all at once, those the data does not cover.
+
+    ``latest`` is the dataset's last complete quarter; when the data does not reach
+    back into it (an export shorter than a quarter), the quarter of the data end, which
+    the data covers in part. Duplicates are dropped.
+
+    Parameters
+    ----------
+    dataset : crmkit.data.dataset.Dataset
+    texts : iterable of str
+        Period texts (see :func:`crmkit.periods.parse_period`).
+
+    Returns
+    -------
+    list of Period
+
+    Raises
+    ------
+    CrmkitError
+        Naming every period without data and the range the export covers.
+    """
+    periods: list[Period] = []
+    problems: list[str] = []
+    for text in texts:
+        period = dataset.period(text)
+        if str(text).strip() == "latest" and dataset.coverage(period) <= 0:
+            q = dataset.data_end.to_period("Q")
+            period = parse_period(f"{q.year}-Q{q.quarter}")
+        try:
+            dataset.check_period(period)
+        except CrmkitError as e:
+            problems.append(str(e))
+            continue
+        if period.label not in {p.label for p in periods}:
+            periods.append(period)
+    if problems:
+        head = "nothing was rendered: " if len(problems) == 1 else "nothing was rendered:\n  - "
+        raise CrmkitError(head + "\n  - ".join(problems))
+    return periods
+
+
+def _next_period(period: Period) -> Period | None:
+    if period.kind == "month":
+        return parse_period(str(period.start.to_period("M") + 1))
+    if period.kind == "quarter":
+        q = period.start.to_period("Q") + 1
+        return parse_period(f"{q.year}-Q{q.quarter}")
+    if period.kind == "year":
+        return parse_period(str(period.start.year + 1))
+    if period.kind == "range":
+        import pandas as pd
+
+        start = period.end + pd.Timedelta(days=1)
+        end = start + pd.Timedelta(days=period.days - 1)
+        return Period(start, end, f"{start:%Y-%m-%d}_{end:%Y-%m-%d}", "range")
+    return None  # "all" has no neighbours
+
+
+def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
+    return (period.previous() if period.kind != "all" else None), _next_period(period)
+
+
+def _covered(dataset, period: Period) -> tuple[str, str]:
+    first = max(period.start, dataset.data_start)
+    last = min(period.end, dataset.data_end)
+    return f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
+
+
 # --------------------------------------------------------------------------- kernel and env
 def _kernel_env(scratch: Path, cache: Path) -> dict[str, str]:
     kdir = scratch / "jupyter" / "kernels" / KERNEL_NAME
@@ -166,45 +263,24 @@ def _is_startup_failure(exc: BaseException) -> bool:
                                    "Kernel didn't respond", "TimeoutError"))
 
 
-def _export_html(executed: Path, out: Path, audience: str, title: str) -> None:
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
-
-    c = Config()
-    hidden = {"remove-cell"}
-    if audience == "stakeholder":
-        hidden |= {"injected-parameters", "parameters"}
-        c.HTMLExporter.exclude_input = True
-        c.HTMLExporter.exclude_input_prompt = True
-        c.HTMLExporter.exclude_output_prompt = True
-    c.TagRemovePreprocessor.remove_cell_tags = hidden
-    c.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
-    c.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=c, template_name="lab")
-    exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
-    nb = nbformat.read(executed, as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    out.write_text(body, encoding="utf-8")
-
-
-def _run_one(nb_path: str, staging: str, parameters: dict, env: dict, audience: str,
-             title: str) -> dict:
-    """Execute one notebook and export it (runs in a worker process)."""
+def _run_one(task: dict) -> dict:
+    """Execute one notebook for one audience and export its page (runs in a worker process)."""
     import papermill as pm
 
-    os.environ.update(env)
-    stem = Path(nb_path).stem
-    executed = Path(staging) / "notebooks" / f"{stem}.ipynb"
+    from .html import export_html
+
+    os.environ.update(task["env"])
+    stem, folder = task["stem"], Path(task["folder"])
+    executed = folder / "notebooks" / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    result = {"notebook": stem, "title": title, "status": "ok", "html": [], "error": "",
-              "failed_cell": None}
+    result = {"notebook": stem, "title": task["title"], "status": "ok", "html": [], "error": "",
+              "failed_cell": None, "audience": task["audience"]}
     for attempt in (1, 2):
         try:
             pm.execute_notebook(
-                nb_path, str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
-                cwd=str(Path(nb_path).parent), progress_bar=False, log_output=False,
+                task["path"], str(executed), parameters=task["parameters"], kernel_name=KERNEL_NAME,
+                cwd=str(Path(task["path"]).parent), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, start_timeout=120,
             )
             break
@@ -218,147 +294,125 @@ def _run_one(nb_path: str, staging: str, parameters: dict, env: dict, audience: 
                 continue
             result.update(status="failed", error=f"{type(e).__name__}: {e}")
             break
-    audiences = ["stakeholder", "teaching"] if audience == "both" else [audience]
     if executed.exists():
-        for aud in audiences:
-            name = f"{stem}.html" if aud == audiences[0] else f"{stem}.{aud}.html"
-            try:
-                _export_html(executed, Path(staging) / name, aud, title)
-                result["html"].append(name)
-            except Exception as e:  # noqa: BLE001
-                result.update(status="failed", error=result["error"] or f"HTML export failed: {e}")
+        try:
+            export_html(executed, folder / f"{stem}.html", audience=task["audience"],
+                        page=task["page"])
+            result["html"].append(f"{stem}.html")
+        except Exception as e:  # noqa: BLE001 - reported as a failed notebook
+            result.update(status="failed", error=result["error"] or f"HTML export failed: {e}")
     result["seconds"] = round(time.perf_counter() - start, 2)
     return result
 
 
-# --------------------------------------------------------------------------- pages
-_CSS = """
-body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Noto Sans SC",sans-serif;
-max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1f2933;background:#fafbfc}
-h1{margin-bottom:.2rem} .sub{color:#616e7c;margin-top:0}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.8rem;margin:1.2rem 0}
-.card{background:#fff;border:1px solid #e4e7eb;border-radius:8px;padding:.8rem 1rem}
-.card .label{font-size:.8rem;color:#616e7c}.card .value{font-size:1.5rem;font-weight:600}
-.card .change{font-size:.8rem}.up{color:#2f8132}.down{color:#ba2525}
-table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;padding:.5rem .7rem;border-bottom:1px solid #e4e7eb}
-.badge{border-radius:4px;padding:.1rem .45rem;font-size:.8rem;color:#fff}
-.ok{background:#2f8132}.failed{background:#ba2525}.not_available{background:#9aa5b1}
-footer{margin-top:2rem;color:#9aa5b1;font-size:.8rem}
-"""
+# --------------------------------------------------------------------------- staging folders
+def remove_dead_staging(dataset_dir: str | Path, *, say=None) -> list[Path]:
+    """Remove the staging folders of runs that died, in ``dataset_dir``; return them.
 
-
-def _page(title: str, body: str) -> str:
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<meta name='viewport' content='width=device-width,initial-scale=1'>"
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
-            f"<body>{body}</body></html>")
-
-
-def _not_available_page(title: str, missing: list[str], dataset: str) -> str:
-    return _page(title, (
-        f"<h1>{html.escape(title)}</h1><p class='sub'>Dataset <b>{html.escape(dataset)}</b></p>"
-        f"<p>Not available for this dataset: needs {html.escape(', '.join(missing))}.</p>"
-        "<p>Add the table to the params file (<code>tables:</code>) to get this report.</p>"
-        "<p><a href='index.html'>Back to the index</a></p>"))
-
-
-def _index_page(dataset: str, period: Period, results: list[NotebookResult], kpis: list[dict],
-                manifest: dict) -> str:
-    cards = ""
-    for k in kpis:
-        ch = k.get("change", "–")
-        good = k.get("good")
-        if good is None and ch[:1] in ("+", "-"):  # summaries written before "good" existed
-            good = ch.startswith("+")
-        cls = "" if good is None else "up" if good else "down"
-        cards += (f"<div class='card'><div class='label'>{html.escape(k['label'])}</div>"
-                  f"<div class='value'>{html.escape(k['value'])}</div>"
-                  f"<div class='change {cls}'>{html.escape(ch)} vs previous ({html.escape(k['previous'])})</div></div>")
-    rows = ""
-    for r in results:
-        link = (f"<a href='{html.escape(r.html[0])}'>{html.escape(r.title)}</a>"
-                if r.html else html.escape(r.title))
-        extra = "".join(f" · <a href='{html.escape(h)}'>teaching version</a>" for h in r.html[1:])
-        note = html.escape(r.error) if r.error else (
-            "needs " + ", ".join(r.missing_tables) if r.missing_tables else "")
-        if r.carried_from:
-            note = (note + " · " if note else "") + f"from the run of {html.escape(r.carried_from)}"
-
-        rows += (f"<tr><td>{link}{extra}</td><td><span class='badge {r.status}'>"
-                 f"{r.status.replace('_', ' ')}</span></td><td>{r.seconds:.1f} s</td>"
-                 f"<td>{note}</td></tr>")
-    body = (
-        f"<h1>{html.escape(dataset)} · {html.escape(period.label)}</h1>"
-        f"<p class='sub'>{period.start:%Y-%m-%d} to {period.end:%Y-%m-%d}, compared with "
-        f"{period.previous().label}</p>"
-        + (f"<div class='cards'>{cards}</div>" if cards else "")
-        + "<h2>Reports</h2><table><tr><th>Notebook</th><th>Status</th><th>Time</th><th></th></tr>"
-        + rows + "</table>"
-        f"<footer>crmkit {__version__} · data fingerprint {manifest['data_fingerprint']} · "
-        f"generated {manifest['finished']} · <a href='run.json'>run.json</a></footer>"
-    )
-    return _page(f"{dataset} {period.label}", body)
-
-
-def write_reports_index(reports_dir: str | Path) -> Path:
-    """Write ``reports/index.html``: every dataset and period with a published report."""
-    reports_dir = Path(reports_dir)
-    rows = ""
-    for run in sorted(reports_dir.glob("*/*/run.json")):
-        if run.parent.name.startswith((".", "_")):
+    A live run holds the lock file inside its staging folder; if this process can take
+    that lock, the owner is gone. A staging folder without a lock file is removed once
+    it is older than :data:`UNLOCKED_STAGING_AGE` seconds.
+    """
+    removed = []
+    for folder in sorted(Path(dataset_dir).glob(".staging-*")):
+        if not folder.is_dir():
             continue
+        lock = FileLock(folder / STAGING_LOCK)
         try:
-            m = json.loads(run.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        n_ok = sum(n["status"] == "ok" for n in m.get("notebooks", []))
-        rel = run.parent.relative_to(reports_dir).as_posix()
-        rows += (f"<tr><td>{html.escape(m.get('dataset', ''))}</td>"
-                 f"<td><a href='{html.escape(rel)}/index.html'>{html.escape(m.get('period', ''))}</a></td>"
-                 f"<td>{m.get('period_start', '')} to {m.get('period_end', '')}</td>"
-                 f"<td>{n_ok} of {len(m.get('notebooks', []))}</td>"
-                 f"<td>{html.escape(m.get('finished', ''))}</td></tr>")
-    body = ("<h1>crmkit reports</h1><table><tr><th>Dataset</th><th>Period</th><th>Dates</th>"
-            "<th>Notebooks rendered</th><th>Generated</th></tr>" + rows + "</table>")
-    out = reports_dir / "index.html"
-    tmp = out.with_suffix(f".tmp-{uuid.uuid4().hex[:6]}")
-    tmp.write_text(_page("crmkit reports", body), encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+            free = lock.acquire(blocking=False, create=False)
+        except FileNotFoundError:
+            try:
+                age = time.time() - folder.stat().st_mtime
+            except FileNotFoundError:
+                continue  # moved into place meanwhile
+            if age < UNLOCKED_STAGING_AGE:
+                continue
+            free = None
+        if free is False:
+            continue  # its run is alive
+        if free:
+            lock.release()  # a dead owner never comes back; Windows cannot delete an open file
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    if removed and say is not None:
+        say(f"  removed {len(removed)} staging folder(s) of runs that died: "
+            + ", ".join(p.name for p in removed))
+    return removed
 
 
-# --------------------------------------------------------------------------- swapping
-@contextlib.contextmanager
-def _lock(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+def _period_lock(dataset_dir: Path, label: str) -> FileLock:
+    return FileLock(dataset_dir / f".{label}.lock")
 
 
-def _replace_dir(staging: Path, final: Path) -> None:
-    """Put ``staging`` in place of ``final``; the old report is removed only afterwards."""
-    with _lock(final.parent / f".{final.name}.lock"):
+def _replace_dir(staging: Path, final: Path, lock: FileLock, *, before=None,
+                 owner: FileLock | None = None) -> None:
+    """Put ``staging`` in place of ``final`` under ``lock``; the old folder goes afterwards.
+
+    ``before()`` runs under the lock first; ``owner`` (the staging folder's own lock)
+    is given up and its file removed just before the swap.
+    """
+    with lock:
+        if before is not None:
+            before()
+        if owner is not None:
+            owner.release()
+            (staging / STAGING_LOCK).unlink(missing_ok=True)
         old = None
         if final.exists():
             old = final.parent / f".{final.name}.old-{uuid.uuid4().hex[:8]}"
             os.replace(final, old)
         os.replace(staging, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        # this run's old folder, and any a killed run left between its two renames
+        for stale in [old, *final.parent.glob(f".{final.name}.old-*")]:
+            if stale is not None:
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def _copy_into(src: Path, dst: Path, *, skip: tuple[str, ...] = ()) -> None:
+    for item in src.iterdir():
+        if item.name in skip or item.name.startswith("."):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, dst / item.name, dirs_exist_ok=True)
+        else:
+            dst.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(item, dst / item.name)
+
+
+def _keep_other_audience(final: Path, staging: Path, audiences: list[str]) -> None:
+    """Copy the published pages of the audience this run does not render into ``staging``."""
+    if not final.is_dir():
+        return
+    if "stakeholder" not in audiences:
+        _copy_into(final, staging, skip=("teaching", "index.html"))
+    teaching = final / AUDIENCE_FOLDERS["teaching"]
+    if "teaching" not in audiences and teaching.is_dir():
+        _copy_into(teaching, staging / AUDIENCE_FOLDERS["teaching"], skip=("index.html",))
 
 
 # --------------------------------------------------------------------------- entry point
+@dataclass
+class _Run:
+    prepared: Prepared
+    prepared_dir: Path
+    dataset_dir: Path
+    env: dict[str, str]
+    fingerprint: str
+    params_file: Path
+    jobs: int
+    audiences: list[str]
+    show_pii: bool
+    partial: bool
+    alerts: list[str]
+    say: Any
+
+
 def run_report(
     params_file: str | Path,
     *,
     periods: list[str] | tuple[str, ...] = ("latest",),
     only: list[str] | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
     audience: str = "stakeholder",
     reports_dir: str | Path = "reports",
     notebooks_dir: str | Path | None = None,
@@ -373,17 +427,21 @@ def run_report(
         Dataset params file (e.g. ``params/demo.yaml``).
     periods : list of str, default ("latest",)
         Period texts (see :func:`crmkit.periods.parse_period`); several give a backfill.
+        Every period must overlap the data (:func:`resolve_periods`).
     only : list of str, optional
         Subset of notebooks (numbers or names). The other notebooks' results of the
         current report for the same period are carried over into the new one when that
         report was made from the same data (same fingerprint); otherwise they are left
         out and a message says so.
-    jobs : int, default 1
-        Notebooks run in parallel processes.
+    jobs : int, optional
+        Notebooks run in parallel processes; default: the number of usable cores
+        (:func:`crmkit.reporting.resources.default_jobs`).
     audience : {"stakeholder", "teaching", "both"}, default "stakeholder"
+        Stakeholder pages go to ``reports/<dataset>/<period>/``, teaching pages to its
+        ``teaching/`` folder; the audience not rendered keeps its published pages.
     reports_dir : str or Path, default "reports"
     notebooks_dir : str or Path, optional
-        Defaults to :func:`default_notebooks_dir`.
+        Defaults to :func:`crmkit.reporting.resources.default_notebooks_dir`.
     show_pii : bool, default False
         Passed to the notebooks; personal data stays out of reports unless True.
     progress : callable, optional
@@ -397,42 +455,57 @@ def run_report(
     Raises
     ------
     CrmkitError
-        Bad params, data or options (nothing is written to ``reports/`` then).
+        Bad params, data, periods or options (nothing is written to ``reports/`` then).
     """
-    say = progress or (lambda m: print(m, file=sys.stderr, flush=True))
+    say = progress or _stderr
     if audience not in AUDIENCES:
         raise CrmkitError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
+    jobs = default_jobs() if jobs is None else int(jobs)
+    if jobs < 1:
+        raise CrmkitError("jobs must be 1 or more")
     params_file = Path(params_file).resolve()
     nbs = find_notebooks(notebooks_dir or default_notebooks_dir(), only)
     say(f"crmkit {__version__}: preparing {params_file.name} ...")
     t0 = time.perf_counter()
-    prepared = prepare(params_file)
+    prepared = prepare(params_file, progress=say)
     ds = prepared.dataset
-    plist = [ds.period(p) for p in periods]
+    plist = resolve_periods(ds, periods)
     say(f"  {ds.name}: {', '.join(f'{n} {len(t):,}' for n, t in ds.tables.items())} rows "
         f"(loaded and cleaned in {time.perf_counter() - t0:.1f} s)")
+    alerts = _data_alerts(prepared)
     reports_dir = Path(reports_dir).resolve()
     dataset_dir = reports_dir / ds.name
     dataset_dir.mkdir(parents=True, exist_ok=True)
-    fingerprint = ds.fingerprint()
     results = []
     with tempfile.TemporaryDirectory(prefix="crmkit-run-") as scratch_s:
         scratch = Path(scratch_s)
-        prepared_dir = prepared.save(scratch / "prepared")
-        env = _kernel_env(scratch, reports_dir / ".cache")
+        run = _Run(
+            prepared=prepared, prepared_dir=prepared.save(scratch / "prepared"),
+            dataset_dir=dataset_dir, env=_kernel_env(scratch, reports_dir / ".cache"),
+            fingerprint=ds.fingerprint(), params_file=params_file, jobs=jobs,
+            audiences=["stakeholder", "teaching"] if audience == "both" else [audience],
+            show_pii=bool(show_pii), partial=bool(only), alerts=alerts, say=say)
         for period in plist:
-            results.append(_run_period(
-                nbs, period, prepared, prepared_dir, dataset_dir, env, fingerprint,
-                params_file=params_file, jobs=jobs, audience=audience, show_pii=show_pii, say=say,
-                partial=bool(only)))
-    with _lock(reports_dir / ".index.lock"):
+            results.append(_run_period(run, nbs, period))
+    with FileLock(reports_dir / ".index.lock"):
         write_reports_index(reports_dir)
     return results
 
 
-def _carry_over(final: Path, staging: Path, running: set[str], fingerprint: str,
-                say) -> dict[str, NotebookResult]:
-    """Copy the published report into ``staging`` for a partial run; return the kept results.
+def _data_alerts(prepared: Prepared) -> list[str]:
+    """Plain-words alerts of the data-quality step (rows dropped, revenue in unknown statuses)."""
+    try:
+        from ..analysis.quality import load_alerts
+    except ImportError:  # a crmkit without the data-quality alerts
+        return []
+    alerts = load_alerts(prepared.cleaning_log, prepared.profile,
+                         currency=prepared.dataset.currency)
+    return [str(a).strip() for a in alerts or [] if str(a).strip()]
+
+
+def _carry_over(final: Path, folder: Path, running: set[str], fingerprint: str, lock: FileLock,
+                say, audience: str) -> dict[str, NotebookResult]:
+    """Copy an audience's published pages into ``folder`` for a partial run; return the kept results.
 
     Results (and files) of notebooks that are not in ``running`` are kept when the
     published report was made from the same data; the running notebooks overwrite
@@ -442,14 +515,15 @@ def _carry_over(final: Path, staging: Path, running: set[str], fingerprint: str,
     if not manifest_file.exists():
         return {}
     try:
-        with _lock(final.parent / f".{final.name}.lock"):
+        with lock:
             old = json.loads(manifest_file.read_text(encoding="utf-8"))
             if old.get("data_fingerprint") != fingerprint:
                 say(f"  the report in {final} was made from different data: the notebooks not run "
                     "now are left out of the new report")
                 return {}
-            shutil.copytree(final, staging, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("run.json", "index.html"))
+            shutil.copytree(final, folder, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("run.json", "index.html", ".*",
+                                                          *(["teaching"] if audience != "teaching" else [])))
     except (OSError, ValueError) as e:
         say(f"  could not read the previous report in {final} ({e}); only the notebooks run now "
             "are in the new report")
@@ -460,94 +534,242 @@ def _carry_over(final: Path, staging: Path, running: set[str], fingerprint: str,
             continue
         entry = {k: v for k, v in entry.items() if k in NotebookResult.__dataclass_fields__}
         entry["carried_from"] = entry.get("carried_from") or old.get("started", "")
+        entry["audience"] = audience
         kept[entry["notebook"]] = NotebookResult(**entry)
     if kept:
-        say(f"  keeping {len(kept)} notebook(s) from the previous report: {', '.join(sorted(kept))}")
+        say(f"  keeping {len(kept)} notebook(s) from the previous report"
+            + (" (teaching)" if audience == "teaching" else "") + f": {', '.join(sorted(kept))}")
     return kept
 
 
-def _run_period(nbs, period, prepared, prepared_dir, dataset_dir, env, fingerprint, *,
-                params_file, jobs, audience, show_pii, say, partial=False) -> PeriodResult:
-    ds = prepared.dataset
-    label = period.label
-    staging = dataset_dir / f".staging-{label}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+def _run_period(run: _Run, nbs: list[Path], period: Period) -> PeriodResult:
+    remove_dead_staging(run.dataset_dir, say=run.say)
+    staging = run.dataset_dir / f".staging-{period.label}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     staging.mkdir(parents=True)
+    owner = FileLock(staging / STAGING_LOCK)
+    owner.acquire(blocking=False)
+    try:
+        return _render_period(run, nbs, period, staging, owner)
+    finally:
+        owner.release()
+        if staging.exists():  # an exception or an interrupt: nothing to keep
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _page_href(dataset_dir: Path, period: Period | None, filename: str, audience: str) -> str | None:
+    """Link from an audience's folder of one period to ``filename`` in another period, if published."""
+    if period is None:
+        return None
+    sub = AUDIENCE_FOLDERS[audience]
+    if not (dataset_dir / period.label / sub / filename).is_file():
+        return None
+    up = "../../" if sub else "../"
+    return f"{up}{period.label}/{sub + '/' if sub else ''}{filename}"
+
+
+def _render_period(run: _Run, nbs: list[Path], period: Period, staging: Path,
+                   owner: FileLock) -> PeriodResult:
+    ds, say, label = run.prepared.dataset, run.say, period.label
+    final = run.dataset_dir / label
+    lock = _period_lock(run.dataset_dir, label)
+    coverage, covered = ds.coverage(period), _covered(ds, period)
     started = dt.datetime.now().isoformat(timespec="seconds")
-    say(f"[{ds.name} {label}] {len(nbs)} notebook(s), {jobs} at a time")
-    carried = (_carry_over(dataset_dir / label, staging, {nb.stem for nb in nbs}, fingerprint, say)
-               if partial else {})
-    results: dict[str, NotebookResult] = {}
-    todo = []
-    for nb in nbs:
-        title, requires = notebook_requirements(nb)
-        missing = ds.missing(requires)
-        if missing:
-            (staging / f"{nb.stem}.html").write_text(
-                _not_available_page(title, missing, ds.name), encoding="utf-8")
-            results[nb.stem] = NotebookResult(nb.stem, title, "not_available", 0.0,
-                                              [f"{nb.stem}.html"], missing_tables=missing)
-            say(f"  - {nb.stem}: not available (needs {', '.join(missing)})")
-        else:
-            todo.append((nb, title))
-    params = {
-        "params_file": str(params_file), "prepared_dir": str(prepared_dir),
-        "period": period.spec, "output_dir": str(staging), "show_pii": bool(show_pii),
-    }
-    ctx = mp.get_context("spawn")
-    done = 0
-    with cf.ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx) as pool:
-        futs = {}
-        for nb, title in todo:
-            futs[pool.submit(_run_one, str(nb), str(staging), params, env, audience, title)] = nb
-            if jobs <= 1:
-                say(f"  [{len(futs)}/{len(todo)}] {nb.stem} ...")
-        for fut in cf.as_completed(futs):
-            nb = futs[fut]
-            done += 1
-            try:
-                r = fut.result()
-            except Exception as e:  # noqa: BLE001 - a crashed worker is a failed notebook
-                r = {"notebook": nb.stem, "title": nb.stem, "status": "failed", "seconds": 0.0,
-                     "html": [], "error": f"{type(e).__name__}: {e}", "failed_cell": None}
-                traceback.print_exc()
-            results[nb.stem] = NotebookResult(**r)
-            mark = "ok" if r["status"] == "ok" else "FAILED: " + r["error"]
-            say(f"    {nb.stem} {mark} ({r['seconds']:.1f} s; {done}/{len(todo)} done, "
-                f"{len(todo) - done} left)")
-    results.update(carried)
-    ordered = [results[stem] for stem in sorted(results)]
-    failed = [r for r in ordered if r.status == "failed" and not r.carried_from]
-    kpis = []
-    summary_file = staging / "summaries" / "kpi.json"
-    if summary_file.exists():
-        kpis = json.loads(summary_file.read_text(encoding="utf-8")).get("headline", [])
-    manifest = {
-        "dataset": ds.name, "period": label, "period_start": str(period.start.date()),
-        "period_end": str(period.end.date()), "params_file": str(params_file),
-        "crmkit_version": __version__, "python": sys.version.split()[0],
-        "data_fingerprint": fingerprint,
-        "tables": {n: len(t) for n, t in ds.tables.items()},
-        "audience": audience, "started": started,
-        "finished": dt.datetime.now().isoformat(timespec="seconds"),
-        "notebooks": [asdict(r) for r in ordered],
-        "failures": [{"notebook": r.notebook, "error": r.error, "failed_cell": r.failed_cell}
-                     for r in failed],
-    }
-    (staging / "run.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    (staging / "index.html").write_text(_index_page(ds.name, period, ordered, kpis, manifest),
-                                        encoding="utf-8")
-    final = dataset_dir / label
+    generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    meta = [(nb, *notebook_requirements(nb)) for nb in nbs]
+    running = {nb.stem for nb in nbs}  # a partial run replaces these, keeps the others
+    prev_p, next_p = _neighbours(period)
+    both = len(run.audiences) > 1
+
+    results: dict[str, dict[str, NotebookResult]] = {}
+    tasks = []
+    for aud in run.audiences:
+        sub = AUDIENCE_FOLDERS[aud]
+        folder = staging / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        up = "../../../" if sub else "../../"
+        results[aud] = (_carry_over(final / sub, folder, running, run.fingerprint, lock, say, aud)
+                        if run.partial else {})
+        for nb, title, requires in meta:
+            missing = ds.missing(requires)
+            if missing:
+                (folder / f"{nb.stem}.html").write_text(not_available_page(
+                    title=title, missing=missing, dataset=ds.name, period=label,
+                    reports_index_href=f"{up}index.html"), encoding="utf-8")
+                results[aud][nb.stem] = NotebookResult(
+                    nb.stem, title, "not_available", 0.0, [f"{nb.stem}.html"],
+                    missing_tables=missing, audience=aud)
+                continue
+            filename = f"{nb.stem}.html"
+            tasks.append({
+                "stem": nb.stem, "title": title, "path": str(nb), "audience": aud,
+                "folder": str(folder), "env": run.env,
+                "name": nb.stem + (f" ({aud})" if both else ""),
+                "parameters": {
+                    "params_file": str(run.params_file), "prepared_dir": str(run.prepared_dir),
+                    "period": period.spec, "output_dir": str(folder),
+                    "show_pii": run.show_pii, "audience": aud,
+                },
+                "page": {
+                    "dataset": ds.name, "period": label,
+                    "period_start": f"{period.start:%Y-%m-%d}", "period_end": f"{period.end:%Y-%m-%d}",
+                    "title": title, "index_href": "index.html",
+                    "prev_href": _page_href(run.dataset_dir, prev_p, filename, aud),
+                    "next_href": _page_href(run.dataset_dir, next_p, filename, aud),
+                    "reports_index_href": f"{up}index.html", "params_name": run.params_file.name,
+                    "has_truth": bool(ds.truth), "generated": generated, "coverage": coverage,
+                    "data_end": covered[1],
+                },
+            })
+
+    say(f"[{ds.name} {label}] {len(tasks)} notebook(s) to run, {min(run.jobs, max(len(tasks), 1))} "
+        f"at a time")
+    if coverage < 1:
+        say(f"  {coverage_text(coverage, covered)}")
+    for aud in run.audiences:
+        for r in results[aud].values():
+            if r.status == "not_available":
+                say(f"  - {r.notebook}: not available (needs {', '.join(r.missing_tables)})")
+    for r in _execute(tasks, jobs=run.jobs, say=say):
+        results[r.audience][r.notebook] = r
+
+    ordered = {aud: [results[aud][s] for s in sorted(results[aud])] for aud in run.audiences}
+    failed = [r for rs in ordered.values() for r in rs if r.status == "failed" and not r.carried_from]
+    finished = dt.datetime.now().isoformat(timespec="seconds")
+    for aud, rs in ordered.items():
+        manifest = {
+            "dataset": ds.name, "period": label, "period_start": str(period.start.date()),
+            "period_end": str(period.end.date()), "params_file": str(run.params_file),
+            "crmkit_version": __version__, "python": sys.version.split()[0],
+            "data_fingerprint": run.fingerprint,
+            "tables": {n: len(t) for n, t in ds.tables.items()},
+            "data_covers": list(covered), "coverage": round(coverage, 4),
+            "audience": aud, "started": started, "finished": finished,
+            "notebooks": [asdict(r) for r in rs],
+            "failures": [{"notebook": r.notebook, "error": r.error, "failed_cell": r.failed_cell}
+                         for r in rs if r.status == "failed" and not r.carried_from],
+        }
+        (staging / AUDIENCE_FOLDERS[aud] / "run.json").write_text(
+            json.dumps(manifest, indent=2), encoding="utf-8")
+    everything = [r for rs in ordered.values() for r in rs]
+
+    def write_indexes() -> None:
+        _write_indexes(staging, run, period, coverage=coverage, covered=covered,
+                       neighbours=(prev_p, next_p), generated=generated)
+
     if failed:
-        failed_dir = dataset_dir / "_failed" / label
+        failed_dir = run.dataset_dir / "_failed" / label
         failed_dir.parent.mkdir(parents=True, exist_ok=True)
-        _replace_dir(staging, failed_dir)
+        _replace_dir(staging, failed_dir, _period_lock(failed_dir.parent, label),
+                     before=write_indexes, owner=owner)
         kept = "the previous report is unchanged" if final.exists() else "no report was published"
         for r in failed:
-            say(f"  FAILED {r.notebook}: {r.error}\n    executed notebook: "
-                f"{failed_dir / 'notebooks' / (r.notebook + '.ipynb')}")
+            sub = AUDIENCE_FOLDERS[r.audience]
+            say(f"  FAILED {r.notebook}{' (teaching)' if sub else ''}: {r.error}\n    executed "
+                f"notebook: {failed_dir / sub / 'notebooks' / (r.notebook + '.ipynb')}")
         say(f"[{ds.name} {label}] {len(failed)} notebook(s) failed; {kept} ({final})")
-        return PeriodResult(ds.name, label, False, str(final), ordered, str(failed_dir))
-    _replace_dir(staging, final)
-    shutil.rmtree(dataset_dir / "_failed" / label, ignore_errors=True)
+        return PeriodResult(ds.name, label, False, str(final), everything, str(failed_dir))
+
+    def before_swap() -> None:
+        _keep_other_audience(final, staging, run.audiences)
+        write_indexes()
+
+    _replace_dir(staging, final, lock, before=before_swap, owner=owner)
+    shutil.rmtree(run.dataset_dir / "_failed" / label, ignore_errors=True)
     say(f"[{ds.name} {label}] done: {final / 'index.html'}")
-    return PeriodResult(ds.name, label, True, str(final), ordered)
+    return PeriodResult(ds.name, label, True, str(final), everything)
+
+
+def _execute(tasks: list[dict], *, jobs: int, say) -> list[NotebookResult]:
+    """Run ``tasks`` with at most ``jobs`` at once; announce each when it starts and ends."""
+    if not tasks:
+        return []
+    n = len(tasks)
+    pending = list(enumerate(tasks, start=1))
+    running: dict[cf.Future, tuple[int, dict]] = {}
+    out = []
+    ctx = mp.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx) as pool:
+        while pending or running:
+            # a task is handed over only when a worker is free, so "started" is when it starts
+            while pending and len(running) < jobs:
+                i, task = pending.pop(0)
+                running[pool.submit(_run_one, task)] = (i, task)
+                say(f"  [{i}/{n}] {task['name']} started")
+            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: running[f][0]):
+                i, task = running.pop(fut)
+                try:
+                    r = fut.result()
+                except Exception as e:  # noqa: BLE001 - a crashed worker is a failed notebook
+                    traceback.print_exc()
+                    r = {"notebook": task["stem"], "title": task["title"], "status": "failed",
+                         "seconds": 0.0, "html": [], "error": f"{type(e).__name__}: {e}",
+                         "failed_cell": None, "audience": task["audience"]}
+                result = NotebookResult(**r)
+                mark = "ok" if result.status == "ok" else "FAILED"
+                say(f"  [{i}/{n}] {task['name']} {mark} in {result.seconds:.1f} s"
+                    + (f": {result.error}" if result.error else ""))
+                out.append(result)
+    return out
+
+
+def _read_manifest(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_indexes(staging: Path, run: _Run, period: Period, *, coverage: float,
+                   covered: tuple[str, str], neighbours, generated: str) -> None:
+    """Write ``index.html`` of the period (stakeholder folder) and of ``teaching/`` if present."""
+    ds = run.prepared.dataset
+    folders = {aud: staging / sub for aud, sub in AUDIENCE_FOLDERS.items()}
+    manifests = {aud: _read_manifest(f) for aud, f in folders.items()}
+    entries = {aud: {n["notebook"]: n for n in (m or {}).get("notebooks", [])}
+               for aud, m in manifests.items()}
+    stems = sorted(set(entries["stakeholder"]) | set(entries["teaching"]))
+    kpis = []
+    for aud in ("stakeholder", "teaching"):
+        kpi_file = folders[aud] / "summaries" / "kpi.json"
+        if kpi_file.is_file():
+            with contextlib.suppress(OSError, ValueError):
+                kpis = json.loads(kpi_file.read_text(encoding="utf-8")).get("headline", [])
+            break
+    prev_p, next_p = neighbours
+    targets = ["stakeholder"] + (["teaching"] if manifests["teaching"] is not None else [])
+    for aud in targets:
+        other = "teaching" if aud == "stakeholder" else "stakeholder"
+        to_other = "teaching/" if aud == "stakeholder" else "../"
+        rows = []
+        for stem in stems:
+            own, oth = entries[aud].get(stem), entries[other].get(stem)
+            base = own or oth
+            src = aud if own else other
+            note = base.get("error") or ""
+            if not note and base.get("missing_tables"):
+                note = "needs " + " / ".join(sorted(base["missing_tables"]))
+            if base.get("carried_from"):
+                note = (note + " · " if note else "") + f"from the run of {base['carried_from']}"
+            rows.append({
+                "title": base.get("title", stem), "status": base.get("status", ""),
+                "seconds": base.get("seconds"), "note": note,
+                "finding": summary_finding(folders[src], stem) if base.get("status") == "ok" else "",
+                "href": own["html"][0] if own and own.get("html") else None,
+                "other_href": to_other + oth["html"][0] if oth and oth.get("html") else None,
+            })
+        sub = AUDIENCE_FOLDERS[aud]
+        up = "../../../" if sub else "../../"
+        own_manifest = manifests[aud] or manifests[other] or {}
+        page = period_index_page(
+            dataset=ds.name, period=period, audience=aud, rows=rows, kpis=kpis,
+            alerts=run.alerts, coverage=coverage, covered=covered,
+            prev_href=_page_href(run.dataset_dir, prev_p, "index.html", aud),
+            next_href=_page_href(run.dataset_dir, next_p, "index.html", aud),
+            reports_index_href=f"{up}index.html",
+            other_href=(f"{to_other}index.html" if manifests[other] is not None else None),
+            footer={"version": __version__, "fingerprint": own_manifest.get("data_fingerprint", ""),
+                    "generated": generated, "params_name": run.params_file.name,
+                    "run_json": "run.json" if manifests[aud] is not None else None})
+        folders[aud].mkdir(parents=True, exist_ok=True)
+        (folders[aud] / "index.html").write_text(page, encoding="utf-8")

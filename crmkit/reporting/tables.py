@@ -96,7 +96,7 @@ def table(df: pd.DataFrame, *, percent: tuple[str, ...] = (), money: tuple[str, 
     pandas.io.formats.style.Styler
     """
     from .. import fmt as F
-    from ..labels import label, yes_no
+    from ..labels import label, value_label, yes_no
 
     df = df.copy()
     fmt = {}
@@ -118,10 +118,14 @@ def table(df: pd.DataFrame, *, percent: tuple[str, ...] = (), money: tuple[str, 
             fmt[c] = "{:,.0f}" if whole else f"{{:,.{decimals}f}}"
         elif pd.api.types.is_datetime64_any_dtype(col):
             fmt[c] = lambda v: F.date(v)
+        elif labels and (col.dtype == object or isinstance(col.dtype, (pd.StringDtype, pd.CategoricalDtype))):
+            df[c] = col.astype(object).map(value_label)
     if labels:
         names = {c: label(c) for c in df.columns}
         df = df.rename(columns=names)
         fmt = {names[c]: f for c, f in fmt.items()}
+        if df.index.dtype == object or isinstance(df.index.dtype, pd.StringDtype):
+            df.index = df.index.map(value_label)
         if df.index.name is not None:
             df.index = df.index.rename(label(df.index.name))
         if df.columns.name is not None:
