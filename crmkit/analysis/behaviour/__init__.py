@@ -26,6 +26,7 @@ from .behaviour import (
     weekend_ratio,
 )
 from .narrative import (
+    behaviour_actions,
     behaviour_findings,
     compare_with_planted,
 )
@@ -56,4 +57,5 @@ __all__ = [
     "viewed_not_bought",
     "behaviour_findings",
     "compare_with_planted",
+    "behaviour_actions",
 ]

@@ -17,6 +17,7 @@ from .behaviour import WEEKDAYS, festival_lift, weekend_ratio
 __all__ = [
     "behaviour_findings",
     "compare_with_planted",
+    "behaviour_actions",
 ]
 
 
@@ -172,4 +173,65 @@ def compare_with_planted(truth: dict, *, weekdays: pd.DataFrame | None = None,
                     rows.append((f"{ch}: {names[stage].replace('_', ' ')}", truth["funnel"][ch][names[stage]], conv))
     out = pd.DataFrame(rows, columns=["measure", "planted", "measured"])
     out["difference"] = out["measured"] - out["planted"]
+    return out
+
+
+def behaviour_actions(*, repeat: dict | None = None, hours: pd.DataFrame | None = None,
+                      weekdays: pd.DataFrame | None = None, festivals: pd.DataFrame | None = None,
+                      funnel: pd.DataFrame | None = None, recent_first_buyers: int | None = None
+                      ) -> list[str]:
+    """What to do about the behaviour described, computed from the same tables.
+
+    Parameters
+    ----------
+    repeat : dict, optional
+        :func:`repeat_summary`: drives the second-purchase action (timing from the median
+        days to the second purchase).
+    hours, weekdays : DataFrame, optional
+        When to send messages (peak hour and weekday).
+    festivals : DataFrame, optional
+        :func:`festival_lift`: the festival to prepare for (largest lift).
+    funnel : DataFrame, optional
+        :func:`event_funnel` without ``by``: the weakest step to fix.
+    recent_first_buyers : int, optional
+        Customers whose first purchase is recent enough for the second-purchase offer.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> behaviour_actions(repeat={"customers": 100, "one_time_share": 0.6,
+    ...     "median_days_to_second": 21.0, "reorder_within_horizon": 0.35, "horizon_days": 90},
+    ...     recent_first_buyers=40)[0]
+    'Second purchase: 60% of new customers have not bought again. Send the 40 customers whose first purchase was in the last 21 days and who have not come back yet a second-purchase offer around day 21, when returning customers usually come back.'
+    """
+    out = []
+    if repeat and repeat.get("customers") and pd.notna(repeat.get("median_days_to_second")):
+        days = int(round(repeat["median_days_to_second"]))
+        who = (f"the {fmt.plural(recent_first_buyers, 'customer')} whose first purchase was in the "
+               f"last {days} days and who have not come back yet" if recent_first_buyers else
+               "each new customer")
+        out.append(f"Second purchase: {fmt.pct(repeat['one_time_share'])} of new customers have not "
+                   f"bought again. Send {who} a second-purchase offer around day {days}, when returning "
+                   "customers usually come back.")
+    when = []
+    if weekdays is not None and weekdays["mean_orders"].notna().all():
+        when.append(str(weekdays.loc[weekdays["index"].idxmax(), "weekday_name"]))
+    if hours is not None and hours["orders"].sum():
+        peak = int(hours.groupby("hour")["share"].sum().idxmax())
+        when.append(f"{peak:02d}:00-{peak + 1:02d}:00")
+    if when:
+        out.append(f"Timing: schedule campaign messages for {' '.join(when)}, when most orders are "
+                   "placed.")
+    if festivals is not None and len(festivals):
+        f = festivals.groupby("festival")["lift"].mean()
+        best = f.idxmax()
+        if f.max() > 1.2:
+            out.append(f"Festivals: plan stock, staff and offers for {best} ({f.max():.1f}x the orders "
+                       "of a normal day).")
+    if funnel is not None and len(funnel) and "channel" not in funnel.columns:
+        out.append(f"Web funnel: work on the weakest step, {_weakest(funnel.set_index('stage'))} "
+                   "(checkout friction, reminders for abandoned carts).")
     return out

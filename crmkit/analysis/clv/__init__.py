@@ -31,12 +31,14 @@ from .models import (
     customer_lifetime_value,
 )
 from .narrative import (
+    clv_actions,
     clv_findings,
     clv_summary,
     errors_display,
     operational_summary,
     planted_recovery,
     recovery_display,
+    recovery_findings,
 )
 
 __all__ = [
@@ -71,5 +73,7 @@ __all__ = [
     "planted_recovery",
     "recovery_display",
     "clv_findings",
+    "recovery_findings",
     "clv_summary",
+    "clv_actions",
 ]

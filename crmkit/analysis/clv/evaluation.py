@@ -33,6 +33,7 @@ import pandas as pd
 
 from ... import fmt
 from ...data.purchases import purchases
+from ...periods import day as _day
 from . import models as _clv
 
 __all__ = [
@@ -71,9 +72,6 @@ _UNIT_DAYS = {"W": 7.0, "D": 1.0}
 _DAYS_PER_MONTH = 365.25 / 12
 _Z95 = 1.959963984540054
 
-
-def _day(x) -> pd.Timestamp:
-    return pd.Timestamp(x).normalize()
 
 
 def _unit(time_unit: str) -> tuple[str, float]:
@@ -318,11 +316,12 @@ def simple_clv(orders: pd.DataFrame, *, as_of, window_days: int = 365,
          f"revenue / purchases, {w_text}"),
         ("purchase_frequency", "Purchase frequency", freq, f"purchases per customer per {span}",
          f"purchases / customers with a purchase, {w_text}"),
-        ("churn_rate", "Churn rate", churn, f"share per {span}",
+        ("churn_rate", "Yearly churn rate" if span == "year" else f"Churn rate per {span}", churn,
+         f"share per {span}",
          f"share of the {len(prev_ids):,} customers active in the {span} before who did not "
          f"buy in the last {span}"),
         ("lifespan", "Expected lifespan", life, f"periods of {per} (= {years:.1f} years)",
-         f"1 / churn rate, at most {max_lifetime_periods:g}"),
+         f"1 / {'yearly ' if span == 'year' else ''}churn rate, at most {max_lifetime_periods:g}"),
         ("clv", "Simple CLV", value, currency,
          "average order value x purchase frequency x expected lifespan (undiscounted)"),
     ]
@@ -642,8 +641,12 @@ def _covariance(model, summary) -> np.ndarray:
     return np.linalg.pinv(H)
 
 
-def _derived(model, summary, func) -> tuple[float, float]:
-    """Value and delta-method standard error of func(params) (by log-parameter gradient)."""
+def _derived(model, summary, func, *, cov=None) -> tuple[float, float]:
+    """Value and delta-method standard error of func(params) (by log-parameter gradient).
+
+    ``cov``: the model's :func:`_covariance`, when already computed (a Pareto/NBD
+    Hessian takes seconds on a large summary).
+    """
     names = model._param_names
     theta = np.log([model.params_[k] for k in names])
 
@@ -651,10 +654,11 @@ def _derived(model, summary, func) -> tuple[float, float]:
         return func(dict(zip(names, np.exp(th))))
 
     value = float(g(theta))
-    try:
-        cov = _covariance(model, summary)
-    except (AttributeError, ValueError, np.linalg.LinAlgError):  # pragma: no cover
-        return value, np.nan
+    if cov is None:
+        try:
+            cov = _covariance(model, summary)
+        except (AttributeError, ValueError, np.linalg.LinAlgError):  # pragma: no cover
+            return value, np.nan
     grad = np.empty(len(theta))
     for i in range(len(theta)):
         e = np.zeros(len(theta))
@@ -705,8 +709,14 @@ def derived_table(models: dict, summary: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key, m in models.items():
         unit = _UNIT_WORD.get(_time_unit(m, summary), "week")
+        cov = None
         for name, what, f in _derived_specs(unit).get(key, []):
-            est, se = _derived(m, summary, f)
+            if cov is None:
+                try:
+                    cov = _covariance(m, summary)
+                except (AttributeError, ValueError, np.linalg.LinAlgError):  # pragma: no cover
+                    pass
+            est, se = _derived(m, summary, f, cov=cov)
             rows.append((_MODEL_NAMES.get(key, key), name, est, se, what))
     return pd.DataFrame(rows, columns=["model", "quantity", "estimate", "std_error", "unit"])
 

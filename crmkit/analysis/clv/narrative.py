@@ -31,7 +31,9 @@ __all__ = [
     "planted_recovery",
     "recovery_display",
     "clv_findings",
+    "recovery_findings",
     "clv_summary",
+    "clv_actions",
 ]
 
 
@@ -255,7 +257,8 @@ def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFra
         out.append(
             f"Simple formula: {fmt.money(s['aov'], currency)} per order x {s['purchase_frequency']:.2f} "
             f"purchases per customer x {s['lifespan']:.1f} periods of expected lifespan "
-            f"(churn {s['churn_rate']:.0%} per period) = {fmt.money(s['clv'], currency)} per customer, "
+            f"({simple.loc['churn_rate', 'label'].lower()} {s['churn_rate']:.0%}) = "
+            f"{fmt.money(s['clv'], currency)} per customer, "
             "undiscounted; it treats every customer as average.")
     if errors is not None and model in errors.index:
         m = errors.loc[model]
@@ -298,21 +301,7 @@ def clv_findings(*, plan: HoldoutPlan, historical: pd.Series, simple: pd.DataFra
             f"Did it come true? For the {plan.realised_weeks:.0f} weeks after "
             f"{plan.observation_end:%Y-%m-%d} the model predicted {r['predicted']:,.0f} purchases; "
             f"{r['actual']:,.0f} happened (error {r['total_error']:+.1%}).")
-    if recovery is not None and len(recovery):
-        cal = recovery[recovery["clock"] == "calendar"]
-        rate = cal[cal["quantity"] == "mean purchase rate"]
-        dev = (rate["estimate"] / rate["planted"] - 1).abs().max()
-        mov = cal[cal["quantity"] == "mean order value"]
-        dev_m = (mov["estimate"] / mov["planted"] - 1).abs().max()
-        out.append(
-            f"Planted truth (demo): fitted per customer type on calendar days, the mean purchase "
-            f"rate is within {dev:.0%} and the mean order value within {dev_m:.0%} of the planted "
-            "values for every type.")
-        op = recovery[recovery["clock"] == "operational"]
-        if len(op):
-            k = int((op["z"].abs() <= 3).sum())
-            out.append(f"On the generator's own clock (operational days), {k} of {len(op)} planted "
-                       "quantities lie within 3 standard errors of their estimates.")
+    out += recovery_findings(recovery)
     return out
 
 
@@ -369,4 +358,84 @@ def clv_summary(*, plan: HoldoutPlan, errors: pd.DataFrame | None,
     if realised is not None and len(realised):
         out["realised_weeks"] = float(plan.realised_weeks)
         out["realised"] = errs(realised)
+    return out
+
+
+def clv_actions(predictions: pd.DataFrame | None, *, currency: str = "", horizon_months: int = 12,
+                top_share: float = 0.10, p_alive_below: float = 0.5) -> list[str]:
+    """Who to protect and who to win back, from the predicted CLV table.
+
+    Parameters
+    ----------
+    predictions : DataFrame or None
+        :func:`clv_predictions` (``clv``, ``p_alive``, ``historical_clv``).
+    currency : str
+    horizon_months : int
+    top_share : float, default 0.10
+        The top share of customers by predicted CLV to protect.
+    p_alive_below : float, default 0.5
+        Customers with a large past spend (top quarter) but a probability of being alive
+        below this are win-back candidates.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"clv": [100.0, 10, 5, 5, 0, 0, 0, 0, 0, 0],
+    ...                   "p_alive": [0.9, 0.8, 0.2, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+    ...                   "historical_clv": [50.0, 10, 500, 5, 1, 1, 1, 1, 1, 1]})
+    >>> clv_actions(p, currency="¥")[0]
+    'Protect the 1 customer with the highest predicted 12-month CLV (¥100, 83% of all predicted value): priority service, early access, no discounts needed.'
+    """
+    if predictions is None or not len(predictions):
+        return []
+    out = []
+    ranked = predictions["clv"].sort_values(ascending=False)
+    k = max(int(round(top_share * len(ranked))), 1)
+    top_value = float(ranked.iloc[:k].sum())
+    total = float(ranked.sum())
+    out.append(f"Protect the {fmt.plural(k, 'customer')} with the highest predicted {horizon_months}-month CLV "
+               f"({fmt.money(top_value, currency)}, {fmt.pct(top_value / total if total else np.nan)} "
+               "of all predicted value): priority service, early access, no discounts needed.")
+    hist = predictions["historical_clv"]
+    gone = predictions.loc[(hist >= hist.quantile(0.75)) & (predictions["p_alive"] < p_alive_below)]
+    if len(gone):
+        out.append(f"Win back {fmt.plural(len(gone), 'big past spender')} who have probably stopped buying "
+                   f"(probability still a customer below {fmt.pct(p_alive_below)}; "
+                   f"{fmt.money(float(gone['historical_clv'].sum()), currency)} spent so far): a "
+                   "personal offer before they are written off.")
+    return out
+
+
+def recovery_findings(recovery: pd.DataFrame | None) -> list[str]:
+    """The workshop check in words: planted BTYD parameters against the refitted ones.
+
+    Parameters
+    ----------
+    recovery : DataFrame or None
+        :func:`planted_recovery` (demo only); None or empty gives no sentence.
+
+    Returns
+    -------
+    list of str
+    """
+    out: list[str] = []
+    if recovery is None or not len(recovery):
+        return out
+    cal = recovery[recovery["clock"] == "calendar"]
+    rate = cal[cal["quantity"] == "mean purchase rate"]
+    dev = (rate["estimate"] / rate["planted"] - 1).abs().max()
+    mov = cal[cal["quantity"] == "mean order value"]
+    dev_m = (mov["estimate"] / mov["planted"] - 1).abs().max()
+    out.append(
+        f"Planted truth (demo): fitted per customer type on calendar days, the mean purchase "
+        f"rate is within {dev:.0%} and the mean order value within {dev_m:.0%} of the planted "
+        "values for every type.")
+    op = recovery[recovery["clock"] == "operational"]
+    if len(op):
+        k = int((op["z"].abs() <= 3).sum())
+        out.append(f"On the generator's own clock (operational days), {k} of {len(op)} planted "
+                   "quantities lie within 3 standard errors of their estimates.")
     return out

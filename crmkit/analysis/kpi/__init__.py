@@ -3,11 +3,13 @@
 from .kpis import (
     KPI_DEFINITIONS,
     LOWER_IS_BETTER,
+    churn_measures,
     kpi_table,
     kpi_trend,
 )
 from .narrative import (
     headline,
+    kpi_actions,
     kpi_findings,
 )
 
@@ -16,6 +18,8 @@ __all__ = [
     "KPI_DEFINITIONS",
     "kpi_table",
     "kpi_trend",
+    "churn_measures",
     "headline",
     "kpi_findings",
+    "kpi_actions",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "KPI_DEFINITIONS",
     "kpi_table",
     "kpi_trend",
+    "churn_measures",
 ]
 
 KPI_DEFINITIONS: dict[str, tuple[str, str, str]] = {
@@ -41,7 +42,7 @@ KPI_DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "orders": ("Orders", "count", "Completed orders with revenue > 0."),
     "active_customers": ("Active customers", "count", "Customers with at least one completed order in the period."),
     "new_customers": ("New customers", "count", "Customers whose first completed order ever is in the period."),
-    "aov": ("Average order value", "currency", "Revenue / orders (客单价)."),
+    "aov": ("Average order value", "currency", "Revenue / orders."),
     "purchase_frequency": ("Purchase frequency", "ratio", "Orders per active customer in the period."),
     "repurchase_rate": ("Repurchase rate", "share", "Share of active customers with 2+ orders in the period."),
     "retention_rate": ("Retention rate", "share", "Share of the previous period's active customers active again in this period."),
@@ -206,3 +207,87 @@ def kpi_trend(orders: pd.DataFrame, *, freq: str = "M") -> pd.DataFrame:
     return out
 
 
+
+
+def churn_measures(orders: pd.DataFrame, *, kpis: pd.DataFrame, as_of, lapse_days: int = 180,
+                   horizon_days: int = 90, lookback_days: int = 365) -> pd.DataFrame:
+    """The four "churn" numbers of the reports side by side, each with its own name.
+
+    Readers meet four numbers that could all be called churn. They answer different
+    questions and are named differently on every page:
+
+    - **period churn rate** (this page): share of the previous period's buyers who did
+      not buy in the report period;
+    - **lapsed customers** (lifecycle, notebook 04): share of all buyers whose last
+      purchase is ``lapse_days`` or more days before ``as_of``;
+    - **90-day churn** (churn model, notebook 06): share of customers active in the
+      ``lookback_days`` before a cut-off who then made no purchase in the next
+      ``horizon_days`` days, at the latest cut-off whose outcome is known; the churn
+      model predicts this per customer as a *churn risk*;
+    - **expected dropout** (CLV, notebook 05): share of buyers the BG/NBD model believes
+      are no longer customers (1 - mean probability alive) as of ``as_of``.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Canonical orders.
+    kpis : DataFrame
+        Output of :func:`kpi_table` (for the period churn rate).
+    as_of : date-like
+        The report's reference date.
+    lapse_days, horizon_days, lookback_days : int
+        The lifecycle's ``churn_days`` and the churn model's ``horizon_days`` and
+        ``lookback_days`` (from the params file).
+
+    Returns
+    -------
+    DataFrame
+        Index ``measure``; columns ``question``, ``definition``, ``value`` (share, NaN
+        when it cannot be computed) and ``report`` (where it is used).
+    """
+    from ..churn.features import churn_labels
+    from ..clv.evaluation import choose_transaction_model, fit_models
+    from ..clv.models import btyd_summary
+    from ..lifecycle.lifecycle import lifecycle_stages
+
+    as_of = pd.Timestamp(as_of).normalize()
+    period_churn = float(kpis.loc["churn_rate", "value"]) if "churn_rate" in kpis.index else np.nan
+    stages = lifecycle_stages(orders, as_of=as_of, rules={"churn_days": lapse_days})
+    buyers = stages.loc[stages["stage"] != "prospect"]
+    lapsed = float((buyers["stage"] == "lapsed").mean()) if len(buyers) else np.nan
+    cutoff = as_of - pd.Timedelta(days=int(horizon_days))
+    labels = churn_labels(orders, as_of=cutoff, horizon_days=horizon_days, lookback_days=lookback_days)
+    window_churn = float(labels["churned"].mean()) if len(labels) else np.nan
+    dropout = np.nan
+    try:
+        # the same purchases as the CLV report: orders flagged as outliers stay out of the fit
+        kept = orders.loc[~orders["is_outlier"].astype(bool)] if "is_outlier" in orders.columns else orders
+        summary = btyd_summary(kept, as_of=as_of, time_unit="W")
+        # the model the CLV report uses: BG/NBD, or Pareto/NBD where the BG/NBD fit degenerates
+        models = fit_models(summary, spend=False)
+        key, _ = choose_transaction_model(models, summary)
+        if key is not None:
+            with np.errstate(all="ignore"):
+                alive = models[key].probability_alive(summary)
+            dropout = float(1 - alive.mean())
+    except (ValueError, FloatingPointError, ArithmeticError):
+        pass
+    rows = [
+        ("period churn rate", "Did last period's buyers buy again this period?",
+         "share of the previous period's buyers with no purchase in the report period",
+         period_churn, "KPI overview (01)"),
+        ("lapsed customers", "Who has not bought for a long time?",
+         f"share of all buyers whose last purchase is {lapse_days}+ days old", lapsed,
+         "Lifecycle (04)"),
+        (f"{horizon_days}-day churn", f"Who stops buying in the next {horizon_days} days?",
+         f"share of customers active in the last {lookback_days} days with no purchase in the "
+         f"next {horizon_days} days (latest cut-off with a known outcome, "
+         f"{cutoff:%Y-%m-%d}); predicted per customer as churn risk", window_churn,
+         "Churn prediction (06)"),
+        ("expected dropout", "Which buyers are no longer customers at all?",
+         "1 - average probability of being alive under the CLV report's model (BG/NBD, or "
+         "Pareto/NBD where the BG/NBD fit fails)", dropout,
+         "Customer lifetime value (05)"),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "question", "definition", "value", "report"]
+                        ).set_index("measure")

@@ -16,6 +16,7 @@ from .kpis import LOWER_IS_BETTER
 __all__ = [
     "headline",
     "kpi_findings",
+    "kpi_actions",
 ]
 
 
@@ -114,4 +115,66 @@ def kpi_findings(kpis: pd.DataFrame, *, period: Period, currency: str = "¥") ->
         scores.append(f"CSAT {shown['csat']['value']} satisfied answers ({moved('csat')})")
     if scores:
         out.append("; ".join(scores) + ".")
+    return out
+
+
+def kpi_actions(kpis: pd.DataFrame, *, currency: str = "¥",
+                threshold_points: float = 2.0, threshold_relative: float = 0.10) -> list[str]:
+    """What to do about the period's movements: one action per KPI that moved enough.
+
+    A share or score that moved by at least ``threshold_points`` points, or an amount or
+    count that moved by at least ``threshold_relative`` (relative), gets an action that
+    names the report with the detail and the size of the movement. Without such
+    movements the action is to keep the current plan and watch the next period.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"label": ["Period churn rate"], "value": [0.55], "previous": [0.50],
+    ...                   "change": [0.05], "unit": ["share"]}, index=pd.Index(["churn_rate"], name="kpi"))
+    >>> kpi_actions(k)[0]
+    'The period churn rate rose 5.0 pts: start retention work with the at-risk list of the churn report (06), highest value at risk first.'
+    """
+    shown = {r["kpi"]: r for r in headline(kpis, currency=currency)}
+    out = []
+
+    def big(key):
+        if key not in kpis.index or pd.isna(kpis.loc[key, "change"]):
+            return False
+        ch = float(kpis.loc[key, "change"])
+        unit = kpis.loc[key, "unit"]
+        if unit == "share":
+            return abs(ch) * 100 >= threshold_points
+        if unit == "score":
+            return abs(ch) >= threshold_points
+        return abs(ch) >= threshold_relative
+
+    def moved(key):
+        word = "rose" if kpis.loc[key, "change"] > 0 else "fell"
+        return f"{word} {shown[key]['change'].lstrip('+-')}"
+
+    if big("churn_rate") and kpis.loc["churn_rate", "change"] > 0:
+        out.append(f"The period churn rate {moved('churn_rate')}: start retention work with the "
+                   "at-risk list of the churn report (06), highest value at risk first.")
+    if big("new_customers") and kpis.loc["new_customers", "change"] < 0:
+        out.append(f"New customers {moved('new_customers')}: check acquisition spend and channel "
+                   "conversion (marketing channels report) before the next campaign.")
+    if big("cac") and kpis.loc["cac", "change"] > 0:
+        out.append(f"CAC {moved('cac')} to {shown['cac']['value']}: move budget towards the channels "
+                   "with the lowest cost per valuable customer.")
+    if big("aov") and kpis.loc["aov", "change"] < 0:
+        out.append(f"The average order value {moved('aov')}: review discounts and bundles "
+                   "(market basket report) so order values recover.")
+    if big("return_rate") and kpis.loc["return_rate", "change"] > 0:
+        out.append(f"The return rate {moved('return_rate')}: find the products and channels behind "
+                   "the returns before they eat the margin.")
+    if big("nps") and kpis.loc["nps", "change"] < 0:
+        out.append(f"NPS {moved('nps')}: read the detractors' comments and call back unhappy "
+                   "high-value customers (satisfaction report).")
+    if not out:
+        out.append("No headline KPI moved enough to change course: keep the current plan and "
+                   "check the segment and lifecycle reports for who drives the numbers.")
     return out

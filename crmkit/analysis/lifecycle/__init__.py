@@ -25,6 +25,7 @@ from .lifecycle import (
 )
 from .narrative import (
     cohort_findings,
+    lifecycle_actions,
     lifecycle_findings,
     stage_vs_truth,
     survival_findings,
@@ -54,4 +55,5 @@ __all__ = [
     "lifecycle_findings",
     "cohort_findings",
     "survival_findings",
+    "lifecycle_actions",
 ]

@@ -243,7 +243,8 @@ def stage_counts(stages: pd.DataFrame) -> pd.DataFrame:
                          "share": n.to_numpy() / total if total else np.nan})
 
 
-def stage_transitions(orders: pd.DataFrame, *, period: Period, customers: pd.DataFrame | None = None,
+def stage_transitions(orders: pd.DataFrame, *, period: Period, as_of=None,
+                      customers: pd.DataFrame | None = None,
                       rules: dict | None = None) -> pd.DataFrame:
     """How customers moved between stages from the end of the previous period to the end of this one.
 
@@ -252,7 +253,10 @@ def stage_transitions(orders: pd.DataFrame, *, period: Period, customers: pd.Dat
     orders : DataFrame
         Canonical orders.
     period : Period
-        Report period; stages are taken at ``period.previous().end`` and ``period.end``.
+        Report period; stages are taken at ``period.previous().end`` and at ``as_of``.
+    as_of : date-like, optional
+        The report's reference date (default ``period.end``; earlier when the data ends
+        inside the period).
     customers : DataFrame, optional
         Canonical customers (for prospects).
     rules : dict, optional
@@ -267,7 +271,8 @@ def stage_transitions(orders: pd.DataFrame, *, period: Period, customers: pd.Dat
         stage order.
     """
     before = lifecycle_stages(orders, as_of=period.previous().end, customers=customers, rules=rules)
-    after = lifecycle_stages(orders, as_of=period.end, customers=customers, rules=rules)
+    after = lifecycle_stages(orders, as_of=period.end if as_of is None else as_of,
+                             customers=customers, rules=rules)
     frm = before["stage"].astype(str).reindex(after.index).fillna(NOT_YET)
     d = pd.DataFrame({"from_stage": frm.to_numpy(), "to_stage": after["stage"].astype(str).to_numpy()})
     out = d.groupby(["from_stage", "to_stage"], sort=False).size().rename("customers").reset_index()
@@ -320,7 +325,7 @@ def value_tiers_at(orders: pd.DataFrame, *, as_of, window_days: int = 365,
     return out
 
 
-def tier_migration(orders: pd.DataFrame, *, period: Period, window_days: int = 365,
+def tier_migration(orders: pd.DataFrame, *, period: Period, as_of=None, window_days: int = 365,
                    thresholds=(0.8, 0.95)) -> pd.DataFrame:
     """Value tier of each customer at the end of the previous period and of this one.
 
@@ -329,7 +334,8 @@ def tier_migration(orders: pd.DataFrame, *, period: Period, window_days: int = 3
     orders : DataFrame
         Canonical orders.
     period : Period
-        Report period: tiers at ``period.previous().end`` and at ``period.end``, each
+        Report period: tiers at ``period.previous().end`` and at ``as_of`` (default
+        ``period.end``), each
         on its own trailing window (:func:`value_tiers_at`).
     window_days : int, default 365
     thresholds : pair of float, default (0.8, 0.95)
@@ -345,7 +351,7 @@ def tier_migration(orders: pd.DataFrame, *, period: Period, window_days: int = 3
     """
     kw = dict(window_days=window_days, thresholds=thresholds)
     b = value_tiers_at(orders, as_of=period.previous().end, **kw)
-    a = value_tiers_at(orders, as_of=period.end, **kw)
+    a = value_tiers_at(orders, as_of=period.end if as_of is None else as_of, **kw)
     ids = b.index.union(a.index)
     out = pd.DataFrame({
         "tier_before": b["value_tier"].astype(str).reindex(ids).fillna("none"),

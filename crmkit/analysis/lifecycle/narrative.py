@@ -18,6 +18,7 @@ __all__ = [
     "lifecycle_findings",
     "cohort_findings",
     "survival_findings",
+    "lifecycle_actions",
 ]
 
 
@@ -228,4 +229,50 @@ def survival_findings(summary: pd.DataFrame, *, churn_days: int, at=(365, 180, 9
         best, worst = s[col].idxmax(), s[col].idxmin()
         out.append(f"Survival differs by group: {fmt.pct(s.loc[best, col])} of **{best}** customers are still "
                    f"buying after {days} days against {fmt.pct(s.loc[worst, col])} of **{worst}** customers.")
+    return out
+
+
+def lifecycle_actions(stages: pd.DataFrame, *, migration: pd.DataFrame | None = None,
+                      rules=None) -> list[str]:
+    """What to do with each group of the lifecycle, with how many customers it concerns.
+
+    Parameters
+    ----------
+    stages : DataFrame
+        :func:`lifecycle_stages` at the report date.
+    migration : DataFrame, optional
+        :func:`tier_migration`: customers who moved down a value tier.
+    rules : LifecycleRules or dict, optional
+        Stage thresholds (for the words; defaults otherwise).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"stage": ["at_risk", "at_risk", "new", "lapsed", "loyal"]})
+    >>> lifecycle_actions(st)[0]
+    'Win back the 2 customers at risk (no purchase for 90 to 179 days) before they lapse: a personal reminder or offer; the churn report ranks them by value at risk.'
+    """
+    from ...config.lifecycle import LifecycleRules
+
+    r = LifecycleRules.coerce(rules)
+    n = stages["stage"].value_counts()
+    out = []
+    if n.get("at_risk", 0):
+        out.append(f"Win back the {fmt.plural(n['at_risk'], 'customer')} at risk (no purchase for "
+                   f"{r.at_risk_days} to {r.churn_days - 1} days) before they lapse: a personal "
+                   "reminder or offer; the churn report ranks them by value at risk.")
+    if n.get("new", 0):
+        out.append(f"Onboard the {fmt.plural(n['new'], 'new customer')} (first purchase in the last "
+                   f"{r.new_days} days): welcome series and a reason for a second purchase.")
+    if migration is not None and len(migration):
+        down = int((migration["movement"] == "down").sum())
+        if down:
+            out.append(f"Ask the {fmt.plural(down, 'customer')} who moved down a value tier what changed (a short "
+                       "survey or a call from their account manager).")
+    if n.get("lapsed", 0):
+        out.append(f"Keep the {fmt.plural(n['lapsed'], 'lapsed customer')} out of paid campaigns; one "
+                   "low-cost reactivation message, then suppress.")
     return out

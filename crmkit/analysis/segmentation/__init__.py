@@ -1,8 +1,10 @@
 """Segmentation (notebook 03): RFM scores and segments, value tiers, k-means clusters."""
 
 from .narrative import (
+    PRIORITY_SEGMENTS,
     planted_crosstab,
     planted_recovery,
+    segmentation_actions,
     segmentation_findings,
 )
 from .segmentation import (
@@ -46,4 +48,6 @@ __all__ = [
     "segmentation_findings",
     "planted_crosstab",
     "planted_recovery",
+    "PRIORITY_SEGMENTS",
+    "segmentation_actions",
 ]

@@ -15,6 +15,8 @@ __all__ = [
     "segmentation_findings",
     "planted_crosstab",
     "planted_recovery",
+    "PRIORITY_SEGMENTS",
+    "segmentation_actions",
 ]
 
 
@@ -161,3 +163,40 @@ def planted_recovery(customers: pd.DataFrame, truth_customers: pd.DataFrame, *,
         rows.append((c, int(joined[c].nunique()), len(joined),
                      float(adjusted_rand_score(joined["customer_type"].astype("str"), joined[c].astype("str")))))
     return pd.DataFrame(rows, columns=["grouping", "groups", "customers", "adjusted_rand_index"]).set_index("grouping")
+
+
+PRIORITY_SEGMENTS = ("Can't lose them", "At risk", "Champions", "Need attention", "About to sleep",
+                     "Potential loyalists", "Loyal", "New", "Promising")
+"""Segments whose action is worth a campaign, most urgent first (Hibernating and Lost are not)."""
+
+
+def segmentation_actions(segments: pd.DataFrame, *, currency: str = "¥", top: int = 3) -> list[str]:
+    """The segment actions that matter most: who, how many, how much spend is at stake.
+
+    Parameters
+    ----------
+    segments : DataFrame
+        :func:`segment_table` (``customers``, ``revenue``, ``action`` per segment).
+    currency : str
+    top : int, default 3
+        Number of actions; segments of :data:`PRIORITY_SEGMENTS` with customers, in that
+        order (custom segment maps: the segments with the largest revenue).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customers": [10, 0, 5], "revenue": [5000.0, 0.0, 900.0],
+    ...                   "action": ["Call them.", "x", "Reward them."]},
+    ...                  index=pd.Index(["At risk", "Can't lose them", "Champions"], name="segment"))
+    >>> segmentation_actions(s)
+    ['At risk (10 customers, ¥5,000 spent so far): Call them.', 'Champions (5 customers, ¥900 spent so far): Reward them.']
+    """
+    s = segments.loc[segments["customers"] > 0]
+    known = [x for x in PRIORITY_SEGMENTS if x in s.index]
+    order = known if known else list(s.sort_values("revenue", ascending=False).index)
+    return [f"{name} ({fmt.plural(s.loc[name, 'customers'], 'customer')}, "
+            f"{fmt.money(s.loc[name, 'revenue'], currency, decimals=0)} spent so far): "
+            f"{s.loc[name, 'action']}" for name in order[:top]]

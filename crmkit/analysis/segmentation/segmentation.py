@@ -46,6 +46,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ... import fmt
 from ...errors import ParamsError
@@ -531,7 +533,7 @@ def segment_customers(rfm: pd.DataFrame, *, segment_map: dict | None = None,
 _FEATURES = ("recency_days", "frequency", "monetary")
 
 
-class RFMClusterer:
+class RFMClusterer(BaseEstimator):
     """K-means clusters of customers on log-transformed, standardised R, F and M.
 
     Each feature is transformed with ``log(1 + x)`` (spend and purchase counts are
@@ -679,6 +681,7 @@ class RFMClusterer:
 
     def predict(self, rfm: pd.DataFrame) -> pd.Series:
         """Assign customers of an RFM table to the fitted clusters (numbers 1..k)."""
+        check_is_fitted(self, "labels_")
         if self._kmeans is None:
             return pd.Series(np.ones(len(rfm), dtype=np.int64), index=rfm.index, name="cluster")
         X = self.scaler_.transform(self._design(rfm))

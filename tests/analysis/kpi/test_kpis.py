@@ -136,3 +136,19 @@ def test_kpi_findings_with_nps_but_no_csat(tiny_orders):
     assert "csat" not in k.index
     text = " ".join(kpi_findings(k, period=Q2))  # used to raise KeyError: 'csat'
     assert "NPS was **0** (down 100 pts on 2025-Q1)." in text and "CSAT" not in text
+
+
+def test_churn_measures_hand_computed(tiny_orders):
+    """The four churn numbers of the KPI page, each checked by hand on the nine orders."""
+    from crmkit.analysis.kpi.kpis import churn_measures
+
+    k = kpi_table(tiny_orders, period=Q2)
+    v = churn_measures(tiny_orders, kpis=k, as_of="2025-06-30", lapse_days=120, horizon_days=30,
+                       lookback_days=90)["value"]
+    # Q1 buyers c1, c2; only c1 buys again in Q2
+    assert v["period churn rate"] == pytest.approx(1 / 2)
+    # buyers by 06-30: c1 (last 04-20, 71 days), c2 (last 02-01, 149 days), c3 (06-30)
+    assert v["lapsed customers"] == pytest.approx(1 / 3)
+    # cut-off 05-31: active in the 90 days before it c1, c3; in the next 30 days only c3 buys
+    assert v["30-day churn"] == pytest.approx(1 / 2)
+    assert 0 <= v["expected dropout"] <= 1
