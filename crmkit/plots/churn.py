@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from ..labels import label
 from . import currency_formatter
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "plot_importance",
     "plot_partial_dependence",
     "plot_score_distribution",
+    "plot_churn_rate_by",
 ]
 
 _PCT = mticker.PercentFormatter(1.0, decimals=0)
@@ -39,6 +41,12 @@ def _ax(ax, figsize=None):
     return ax
 
 
+def _dates(ax) -> None:
+    loc = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
 def plot_churn_over_time(rates: pd.DataFrame, *, plan=None, ax=None):
     """Churn rate at each monthly cut-off (:func:`crmkit.analysis.churn.churn_rate_over_time`),
     with the training and test cut-offs of ``plan`` marked."""
@@ -47,9 +55,10 @@ def plot_churn_over_time(rates: pd.DataFrame, *, plan=None, ax=None):
     if plan is not None:
         for role, c, col in (("training", plan.train, "tab:purple"), ("test", plan.test, "tab:orange")):
             ax.axvline(c, color=col, linestyle="--", linewidth=1.2, label=f"{role} cut-off")
-        ax.legend(loc="best")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.yaxis.set_major_formatter(_PCT)
     ax.set_ylim(0, 1)
+    _dates(ax)
     ax.set(xlabel="cut-off (month end)", ylabel="churned in the next N days",
            title="Churn rate of active customers, by cut-off")
     return ax
@@ -74,7 +83,7 @@ def plot_cutoff_plan(plan, *, ax=None):
     ax.text(plan.data_end, len(t) - 0.45, " last day with data", fontsize=8, va="bottom")
     ax.set_yticks(range(len(t)), [labels[r] for r in t.index[::-1]])
     ax.set_ylim(-0.6, len(t) - 0.1)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    _dates(ax)
     ax.set(xlabel="grey: lookback (who is active, features)   colour: the N-day label window "
                   "(hatched: not yet in the data)", ylabel="", title="Cut-offs of the churn study")
     return ax
@@ -86,12 +95,15 @@ def plot_odds_ratios(odds: pd.DataFrame, *, top: int = 15, ax=None):
     d = odds.head(top).iloc[::-1]
     ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
     colors = np.where(d["odds_ratio"] >= 1, _RISK_UP, _RISK_DOWN)
-    ax.barh(d.index, d["odds_ratio"] - 1, left=1, color=colors)
+    ax.barh([label(f) for f in d.index], d["odds_ratio"] - 1, left=1, color=colors)
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, _: f"{x:g}"))
     ax.xaxis.set_minor_formatter(mticker.NullFormatter())
-    ax.set(xlabel="odds ratio for one standard deviation more (log scale; 1 = no effect)",
+    per = ("one standard deviation more, or this value instead of the most common one"
+           if "level" in odds.columns and odds["level"].astype(bool).any()
+           else "one standard deviation more")
+    ax.set(xlabel=f"odds ratio for {per} (log scale; 1 = no effect)",
            ylabel="", title="Logistic regression: what raises (red) or lowers (green) the odds of churn")
     return ax
 
@@ -105,7 +117,7 @@ def plot_churn_tree(model, *, ax=None, fontsize: int = 8):
     from sklearn.tree import plot_tree
 
     ax = _ax(ax, figsize=(14, 6))
-    plot_tree(model.estimator_[-1], feature_names=model.feature_names_,
+    plot_tree(model.estimator_[-1], feature_names=[label(f) for f in model.model_features_],
               class_names=["stay", "churn"], filled=True, proportion=True, impurity=False,
               rounded=True, precision=2, fontsize=fontsize, ax=ax)
     ax.set_title("Decision tree: the first splits that separate churners from stayers")
@@ -119,7 +131,7 @@ def plot_roc(roc: pd.DataFrame, *, ax=None):
                  estimator=None, sort=False)
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="random")
     ax.set(xlabel="share of stayers flagged (false positive rate)",
-           ylabel="share of churners flagged (true positive rate)", title="ROC curve (test cut-off)")
+           ylabel="share of churners flagged (true positive rate)", title="ROC curve (customers the models did not see)")
     ax.legend(loc="lower right", fontsize=8)
     return ax
 
@@ -135,7 +147,7 @@ def plot_pr(pr: pd.DataFrame, *, base_rate: float | None = None, ax=None):
     ax.yaxis.set_major_formatter(_PCT)
     ax.xaxis.set_major_formatter(_PCT)
     ax.set(xlabel="share of churners found (recall)", ylabel="share of flagged who churn (precision)",
-           title="Precision-recall curve (test cut-off)")
+           title="Precision-recall curve (customers not seen)")
     ax.legend(loc="lower left", fontsize=8)
     return ax
 
@@ -149,7 +161,7 @@ def plot_calibration(cal: pd.DataFrame, *, ax=None):
     ax.xaxis.set_major_formatter(_PCT)
     ax.yaxis.set_major_formatter(_PCT)
     ax.set(xlabel="predicted churn probability (bin average)", ylabel="observed churn rate",
-           title="Calibration (test cut-off)")
+           title="Calibration (customers the models did not see)")
     ax.legend(loc="upper left", fontsize=8)
     return ax
 
@@ -159,13 +171,13 @@ def plot_lift(gains: pd.DataFrame, *, ax=None):
     ax = _ax(ax)
     ax.bar(gains.index.astype(str), gains["churn_rate"], color="#d9822b")
     base = gains["churners"].sum() / gains["customers"].sum()
-    ax.axhline(base, color="black", linestyle=":", label=f"base rate {base:.0%}")
+    ax.axhline(base, color="black", linestyle=":", label=f"all customers {base:.0%}")
     for x, (rate, lift) in enumerate(zip(gains["churn_rate"], gains["lift"])):
         ax.text(x, rate, f"{lift:.1f}x", ha="center", va="bottom", fontsize=8)
     ax.yaxis.set_major_formatter(_PCT)
     ax.legend(loc="upper right")
     ax.set(xlabel="risk decile (1 = highest predicted risk)", ylabel="churn rate",
-           title="Churn rate and lift by risk decile (test cut-off)")
+           title="Churn rate and lift by risk decile (customers not seen)")
     return ax
 
 
@@ -180,7 +192,7 @@ def plot_gains(gains: pd.DataFrame, *, ax=None):
     ax.yaxis.set_major_formatter(_PCT)
     ax.legend(loc="lower right")
     ax.set(xlabel="share of customers contacted (riskiest first)", ylabel="share of churners reached",
-           title="Cumulative gains (test cut-off)")
+           title="Cumulative gains (customers not seen)")
     return ax
 
 
@@ -196,7 +208,7 @@ def plot_profit_curve(curve: pd.DataFrame, *, best=None, currency: str = "¥", a
     ax.xaxis.set_major_formatter(_PCT)
     ax.yaxis.set_major_formatter(currency_formatter(currency))
     ax.set(xlabel="contact customers whose churn probability is at least ...",
-           ylabel="expected profit", title="Expected profit of a retention campaign (test cut-off)")
+           ylabel="expected profit", title="Expected profit of a retention campaign (customers not seen)")
     return ax
 
 
@@ -216,14 +228,15 @@ def plot_importance(importance: pd.DataFrame, *, top: int = 12, ax=None):
     """Permutation importance (:func:`crmkit.analysis.churn.permutation_drivers`), coloured by group."""
     d = importance.head(top)
     ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
-    sns.barplot(x=d["importance"], y=d.index, hue=d["group"], dodge=False, ax=ax,
-                palette="tab10", orient="h")
+    sns.barplot(x=d["importance"].to_numpy(), y=[label(f) for f in d.index],
+                hue=d["group"].to_numpy(), dodge=False, ax=ax, palette="tab10", orient="h")
     ax.errorbar(d["importance"], np.arange(len(d)), xerr=d["importance_std"], fmt="none",
                 ecolor="black", elinewidth=0.8, capsize=2)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.legend(title="group", loc="lower right", fontsize=8)
+    ax.legend(title="kind of feature", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
+              frameon=False)
     ax.set(xlabel="drop in ROC AUC when the feature is shuffled", ylabel="",
-           title="Which features the best model relies on (test cut-off)")
+           title="Which features the best model relies on (customers it has not seen)")
     return ax
 
 
@@ -231,9 +244,15 @@ def plot_partial_dependence(pdp: pd.DataFrame, *, feature: str, ax=None):
     """Average predicted churn as one feature varies (:func:`crmkit.analysis.churn.partial_dependence_table`)."""
     ax = _ax(ax, figsize=(4.5, 3.5))
     d = pdp.loc[pdp["feature"] == feature]
-    ax.plot(d["value"], d["churn_probability"], marker="o", color="#ba2525")
+    name = label(feature)
+    if len(d) and isinstance(d["value"].iloc[0], str):  # levels of a text column or a flag
+        ax.bar(d["value"].astype(str), d["churn_probability"], color="#ba2525")
+        ax.tick_params(axis="x", rotation=30 if len(d) > 4 else 0)
+    else:
+        ax.plot(d["value"], d["churn_probability"], marker="o", color="#ba2525")
     ax.yaxis.set_major_formatter(_PCT)
-    ax.set(xlabel=feature, ylabel="average predicted churn", title=f"Partial dependence: {feature}")
+    ax.set_ylim(bottom=0)
+    ax.set(xlabel=name, ylabel="average predicted churn", title=f"Predicted churn by {name}")
     return ax
 
 
@@ -243,8 +262,28 @@ def plot_score_distribution(probability: pd.Series, *, threshold: float | None =
     sns.histplot(probability, bins=40, ax=ax, color="#3e7cb1")
     if threshold is not None:
         ax.axvline(threshold, color="tab:red", linestyle="--", label=f"contact threshold {threshold:.0%}")
-        ax.legend(loc="upper center")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.xaxis.set_major_formatter(_PCT)
     ax.set(xlabel="predicted churn probability", ylabel="customers",
            title="Churn probability of the customers scored today")
+    return ax
+
+
+def plot_churn_rate_by(rates: pd.DataFrame, column: str, *, base_rate: float | None = None,
+                       ax=None):
+    """Churn rate of each value of one column (:func:`crmkit.analysis.churn.churn_rate_by`),
+    with the number of customers on each bar and the overall rate dotted."""
+    d = rates.loc[rates["column"] == column]
+    ax = _ax(ax, figsize=(4.5, 0.35 * len(d) + 1.5))
+    y = np.arange(len(d))[::-1]
+    ax.barh(y, d["churn_rate"], color="#d9822b")
+    ax.set_yticks(y, d["value"].astype(str))
+    for yy, (rate, n) in zip(y, zip(d["churn_rate"], d["customers"])):
+        ax.text(rate, yy, f" {rate:.0%} of {n:,}", va="center", fontsize=8)
+    if base_rate is not None:
+        ax.axvline(base_rate, color="black", linestyle=":", linewidth=1)
+    ax.set_xlim(0, min(1.0, float(d["churn_rate"].max()) * 1.45 + 0.02))
+    ax.xaxis.set_major_formatter(_PCT)
+    name = label(column)
+    ax.set(xlabel="churn rate (dotted: all customers)", ylabel="", title=f"Churn rate by {name}")
     return ax

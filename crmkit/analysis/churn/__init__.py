@@ -1,5 +1,12 @@
-"""Churn prediction (notebook 06): labels and features at a cut-off, models, validation, decisions."""
+"""Churn prediction (notebook 06): labels and features, models, validation, decisions.
 
+Two modes: churn derived from orders at cut-offs (:mod:`.features`), or read from a
+customer table with a churn flag (:mod:`.table`); :mod:`.study` builds the frames of
+either, so the models (:mod:`.models`), validation and decisions (:mod:`.evaluation`)
+and sentences (:mod:`.narrative`) are the same.
+"""
+
+from ...labels import register as _register
 from .evaluation import (
     at_risk_list,
     best_threshold,
@@ -29,9 +36,11 @@ from .features import (
     plan_cutoffs,
 )
 from .models import (
+    BASELINES,
     MODEL_LABELS,
     ChurnModel,
     best_model,
+    cross_validated_probability,
     fit_models,
     odds_ratios,
     partial_dependence_table,
@@ -41,10 +50,38 @@ from .models import (
     tree_text,
 )
 from .narrative import (
+    churn_actions,
     churn_findings,
     churn_summary,
     driver_sentences,
+    feature_labels,
+    mode_text,
+    model_verdict,
     planted_driver_check,
+)
+from .study import (
+    ChurnData,
+    Scores,
+    churn_data,
+    contact_details,
+    driver_effects,
+    refit_and_score,
+    tenure_of,
+)
+from .table import (
+    TableEncoder,
+    churn_rate_by,
+    coerce_column,
+    cohort_metrics,
+    column_kind,
+    describe_table,
+    holdout_split,
+    label_values,
+    level_effects,
+    parse_churn_label,
+    table_frame,
+    table_values,
+    tenure_bands,
 )
 
 __all__ = [
@@ -57,11 +94,33 @@ __all__ = [
     "churn_rate_over_time",
     "feature_group",
     "describe_features",
+    "parse_churn_label",
+    "label_values",
+    "column_kind",
+    "coerce_column",
+    "TableEncoder",
+    "table_frame",
+    "describe_table",
+    "holdout_split",
+    "tenure_bands",
+    "cohort_metrics",
+    "churn_rate_by",
+    "level_effects",
+    "table_values",
+    "ChurnData",
+    "Scores",
+    "churn_data",
+    "refit_and_score",
+    "tenure_of",
+    "driver_effects",
+    "contact_details",
     "MODEL_LABELS",
+    "BASELINES",
     "split_xy",
     "ChurnModel",
     "fit_models",
     "best_model",
+    "cross_validated_probability",
     "odds_ratios",
     "tree_text",
     "tree_leaves",
@@ -82,8 +141,31 @@ __all__ = [
     "top_reasons",
     "at_risk_list",
     "realised_outcome",
+    "feature_labels",
+    "mode_text",
+    "model_verdict",
     "driver_sentences",
     "planted_driver_check",
     "churn_findings",
+    "churn_actions",
     "churn_summary",
 ]
+
+# words for the fixed names of this area's tables and charts (feature names with a window,
+# such as orders_90d, are registered by the notebook through feature_labels)
+_register({
+    "roc_auc": "ROC AUC", "pr_auc": "PR AUC", "brier": "Brier score",
+    "top_decile_churn_rate": "churn rate of the riskiest tenth",
+    "top_decile_lift": "lift of the riskiest tenth", "base_rate": "churn rate overall",
+    "odds_ratio": "odds ratio", "odds_ratio_low": "95% interval from",
+    "odds_ratio_high": "95% interval to", "one_sd": "one standard deviation", "compares": "compares",
+    "importance": "drop in ROC AUC", "importance_std": "spread of the drop",
+    "churn_rate": "churn rate", "read_as": "read as", "holds": "holds", "use": "use",
+    "predicted_churn": "predicted churn", "actual_churn": "actual churn",
+    "churners_contacted": "leavers contacted", "share_contacted": "share contacted",
+    "expected_profit": "expected profit", "contact_threshold": "contact threshold",
+    "active_since": "active if bought since", "label_from": "outcome from",
+    "label_to": "outcome to", "labels_known": "outcome known",
+    "account_age_days": "days since sign-up", "planted_driver": "planted driver",
+    "best_feature": "best feature", "recovered": "recovered", "tenure_band": "tenure band",
+})

@@ -15,8 +15,9 @@ from sklearn.metrics import (
 
 from ... import fmt
 from ...data.purchases import purchases
+from ...labels import label
 from .features import feature_group
-from .models import MODEL_LABELS, ChurnModel
+from .models import MODEL_LABELS, ChurnModel, _table_reasons
 
 __all__ = [
     "compare_groups",
@@ -331,9 +332,10 @@ def top_reasons(model: ChurnModel, X: pd.DataFrame, *, k: int = 3,
 
     Returns
     -------
-    Series ``top_reasons`` indexed like ``X``: text such as
-    ``"complaints_90d = 3 (high); csat_last = 2 (low)"`` (empty when nothing raises
-    the risk).
+    Series ``top_reasons`` indexed like ``X``: text in words such as
+    ``"complaints, last 90 days: 3 (high); latest CSAT answer: 2 (low)"`` (empty when
+    nothing raises the risk). For a customer table, one reason per original column,
+    showing the customer's value (``"contract: month-to-month"``).
     """
     if model.kind != "logistic":
         raise ValueError("top_reasons needs a logistic ChurnModel")
@@ -345,13 +347,16 @@ def top_reasons(model: ChurnModel, X: pd.DataFrame, *, k: int = 3,
     usable = (np.sign(lr.coef_[0]) == model.direction_) & ~np.isin(
         [feature_group(f) for f in names], list(exclude_groups))
     contrib = z * (lr.coef_[0] * usable)
+    if model.encoder_ is not None:  # a customer table: one reason per original column
+        return _table_reasons(model, X, contrib, z, list(names), k=k,
+                              min_contribution=min_contribution)
     kk = min(k, contrib.shape[1])
     idx = np.argsort(-contrib, axis=1, kind="stable")[:, :kk]
     rows = np.arange(len(M))[:, None]
     top_c, top_v, top_z = contrib[rows, idx], filled[rows, idx], z[rows, idx]
     texts = []
     for r in range(len(M)):
-        parts = [f"{names[idx[r, j]]} = {fmt.num(top_v[r, j])} ({'high' if top_z[r, j] > 0 else 'low'})"
+        parts = [f"{label(names[idx[r, j]])}: {fmt.num(top_v[r, j])} ({'high' if top_z[r, j] > 0 else 'low'})"
                  for j in range(kk) if top_c[r, j] > min_contribution]
         texts.append("; ".join(parts))
     return pd.Series(texts, index=X.index, name="top_reasons", dtype="str")

@@ -19,6 +19,7 @@ removing anything after the cut-off never changes the features.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ import pandas as pd
 from ...config.churn import ChurnRules
 from ...data.purchases import is_purchase, purchases, rfm_table
 from ...errors import CrmkitError
+from ...periods import day as _day
 
 __all__ = [
     "CutoffPlan",
@@ -42,9 +44,6 @@ __all__ = [
 
 _DAY = np.timedelta64(1, "D")
 
-
-def _day(x) -> pd.Timestamp:
-    return pd.Timestamp(x).normalize()
 
 
 # --------------------------------------------------------------------------- cut-offs
@@ -170,7 +169,7 @@ def _purchases(orders: pd.DataFrame, *, start=None, end=None, extra=()):
         keep &= (d >= start).to_numpy(dtype=bool)
     if end is not None:
         keep &= (d < end).to_numpy(dtype=bool)
-    codes, uniques = pd.factorize(orders["customer_id"], sort=True)
+    codes, uniques = _factorize(orders["customer_id"], sort=True)
     keep &= codes >= 0  # a row without a customer cannot be anybody's purchase
     cols = {}
     for c in extra:
@@ -179,6 +178,84 @@ def _purchases(orders: pd.DataFrame, *, start=None, end=None, extra=()):
             cols[c] = (cc[keep], labels)
     return (codes[keep], pd.Index(uniques, name="customer_id"), d.to_numpy()[keep],
             orders["revenue"].to_numpy(dtype="float64")[keep], cols)
+
+
+def _isin(values, allowed) -> np.ndarray:
+    """``values.isin(allowed)`` as a boolean array, fast for Arrow-backed strings.
+
+    pandas' ``isin`` of an Arrow string column converts ``allowed`` to Arrow value by
+    value in Python (seconds for a million IDs); pyarrow's ``is_in`` hashes the whole
+    array at once. Missing values match missing values, as in pandas.
+
+    >>> _isin(pd.Series(["a", "b", None]), pd.Series(["b", "c"])).tolist()
+    [False, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def arrow(x):
+        dtype = getattr(x, "dtype", None)
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            a = pa.array(x.array)
+            return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+        return None
+
+    v, a = arrow(values), arrow(allowed)
+    if v is None or a is None:
+        return np.asarray(values.isin(allowed), dtype=bool)
+    if a.type != v.type:
+        a = a.cast(v.type)
+    return pc.is_in(v, value_set=a).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+# Integer codes of ID columns, remembered while the column's data lives. The churn
+# notebook builds features at three cut-offs (and labels at each) from the same tables:
+# hashing the same millions of string IDs again each time was a third of the work.
+# Only Arrow-backed columns are remembered: their data is immutable (an edit of the
+# column gives it new Arrow data, hence a new key), while a NumPy column can change
+# in place. Callers must not modify the arrays they get.
+_CODES: dict = {}
+
+
+def _arrow_data(s: pd.Series):
+    dtype = s.dtype
+    if isinstance(dtype, (pd.StringDtype, pd.ArrowDtype)) and dtype.storage == "pyarrow":
+        return s.array.__arrow_array__()
+    return None
+
+
+def _remembered(columns, what: str, compute):
+    """``compute()``, remembered for as long as the Arrow data of ``columns`` lives."""
+    data = [_arrow_data(c) for c in columns]
+    if any(d is None for d in data):
+        return compute()
+    key = (what, *(id(d) for d in data))
+    hit = _CODES.get(key)
+    if hit is not None and all(ref() is d for ref, d in zip(hit[0], data)):
+        return hit[1]
+    value = compute()
+    refs = [weakref.ref(d, lambda _, key=key: _CODES.pop(key, None)) for d in data]
+    _CODES[key] = (refs, value)
+    return value
+
+
+def _factorize(values: pd.Series, *, sort: bool = False):
+    """``pd.factorize(values, sort=sort)`` (codes, uniques), remembered per column."""
+    return _remembered([values], f"factorize sort={sort}",
+                       lambda: pd.factorize(values, sort=sort))
+
+
+def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of two ID columns from one dictionary (missing: -1 in both).
+
+    >>> _shared_codes(pd.Series(["x", "y", None]), pd.Series(["y", "z"]))
+    (array([ 0,  1, -1]), array([1, 2]))
+    """
+    def compute():
+        codes, _ = pd.factorize(pd.concat([a, b], ignore_index=True))
+        return codes[:len(a)], codes[len(a):]
+
+    return _remembered([a, b], "shared codes", compute)
 
 
 def _ticks(dates: np.ndarray) -> tuple[np.ndarray, int]:
@@ -429,18 +506,31 @@ def churn_features(orders: pd.DataFrame, *, as_of, customers: pd.DataFrame | Non
 
     if order_items is not None and products is not None and len(order_items) \
             and "category" in products.columns:
-        po = purchases(orders)
-        p = po.loc[po["order_date"] < cut_end, ["order_id", "customer_id"]]
-        it = order_items.loc[order_items["order_id"].isin(p["order_id"]),
-                             ["order_id", "product_id", "quantity", "unit_price"]]
-        it = it.merge(p[["order_id", "customer_id"]], on="order_id", how="inner")
-        it = it.merge(products[["product_id", "category"]].drop_duplicates("product_id"),
-                      on="product_id", how="left")
+        # order lines join the purchases up to the cut-off and the products on integer
+        # codes of the IDs (merging on million-row string keys is several times slower;
+        # missing IDs share code -1 and match each other, as in a merge on the strings)
+        rows = np.flatnonzero(is_purchase(orders)
+                              & (orders["order_date"] < cut_end).to_numpy(dtype=bool))
+        line_order, order_key = _shared_codes(order_items["order_id"], orders["order_id"])
+        line_product, product_key = _shared_codes(order_items["product_id"], products["product_id"])
+        cust, cust_ids = _factorize(orders["customer_id"], sort=True)
+        first = np.flatnonzero(~products["product_id"].duplicated().to_numpy())
+        it = pd.DataFrame({"order": line_order, "product": line_product,
+                           "quantity": order_items["quantity"].array,
+                           "unit_price": order_items["unit_price"].array})
+        it = it.merge(pd.DataFrame({"order": order_key[rows], "customer": cust[rows]}),
+                      on="order", how="inner")
+        it = it.merge(pd.DataFrame({"product": product_key[first],
+                                    "category": products["category"].array.take(first)}),
+                      on="product", how="left")
         it["value"] = it["quantity"] * it["unit_price"]
         it["category"] = _top_labels(it["category"], max_categories)
-        mix = it.pivot_table(index="customer_id", columns="category", values="value",
+        it = it.loc[it["customer"] >= 0]  # lines of purchases without a customer
+        mix = it.pivot_table(index="customer", columns="category", values="value",
                              aggfunc="sum", fill_value=0.0)
         mix = mix.div(mix.sum(axis=1).where(lambda s: s > 0), axis=0).fillna(0.0)
+        mix.index = cust_ids.take(mix.index.to_numpy(dtype=np.int64))
+        mix.index.name = "customer_id"
         mix.columns = [f"share_cat_{c}" for c in mix.columns]
         feats = feats.join(mix)  # customers without order lines: NaN (unknown mix)
 
@@ -468,16 +558,24 @@ def churn_features(orders: pd.DataFrame, *, as_of, customers: pd.DataFrame | Non
                 gs = s.groupby("customer_id")[col]
                 feats[f"{score}_last"] = gs.last().astype("float64").reindex(ids)
                 feats[f"{score}_mean"] = gs.mean().astype("float64").reindex(ids)
-        feats["has_survey"] = ids.isin(sv["customer_id"]).astype("float64")
+        feats["has_survey"] = _isin(ids, sv["customer_id"]).astype("float64")
 
     if events is not None:
-        ev = events.loc[events["timestamp"] < cut_end]
+        # customers coded once; only the rows and columns needed are taken (events are
+        # the largest table: copying all their string columns took most of the time)
+        ts = events["timestamp"]
+        ev_code, ev_ids = _factorize(events["customer_id"])
+        known = (ts < cut_end).to_numpy(dtype=bool) & (ev_code >= 0)
         w = int(web_days)
-        rec = ev.loc[ev["timestamp"] >= cut_end - pd.Timedelta(days=w)]
-        key = rec["session_id"] if "session_id" in rec.columns else rec["timestamp"].dt.normalize()
-        sessions = key.groupby(rec["customer_id"]).nunique()
+        recent = known & (ts >= cut_end - pd.Timedelta(days=w)).to_numpy(dtype=bool)
+        key = events["session_id"][recent] if "session_id" in events.columns \
+            else ts[recent].dt.normalize()
+        sessions = key.groupby(ev_code[recent]).nunique()
+        sessions.index = ev_ids.take(sessions.index.to_numpy(dtype=np.int64))
         feats[f"web_sessions_{w}d"] = sessions.reindex(ids, fill_value=0).astype("float64")
-        lastv = ev.groupby("customer_id")["timestamp"].max().reindex(ids)
+        lastv = ts[known].groupby(ev_code[known]).max()
+        lastv.index = ev_ids.take(lastv.index.to_numpy(dtype=np.int64))
+        lastv = lastv.reindex(ids)
         feats["days_since_visit"] = ((as_of - lastv.dt.normalize()) / _DAY).astype("float64")
 
     feats.index.name = "customer_id"
@@ -565,13 +663,23 @@ def churn_rate_over_time(orders: pd.DataFrame, *, horizon_days: int = 90,
     p = purchases(orders)
     first, last = _day(p["order_date"].min()), _day(as_of if as_of is not None else p["order_date"].max())
     starts = pd.date_range(first + pd.Timedelta(days=1), last, freq=freq)
+    # the counts of churn_labels at each cut-off, with the customers coded once
+    codes, ids, dates, _, _ = _purchases(p)
+    n_ids = len(ids)
+    horizon, lookback = pd.Timedelta(days=int(horizon_days)), pd.Timedelta(days=int(lookback_days))
     rows = []
     for s in starts:
         c = s - pd.Timedelta(days=1)
-        if c + pd.Timedelta(days=int(horizon_days)) > last:
+        if c + horizon > last:
             break
-        lab = churn_labels(p, as_of=c, horizon_days=horizon_days, lookback_days=lookback_days)
-        rows.append((c, len(lab), int(lab["churned"].sum())))
+        cut_end = c + pd.Timedelta(days=1)
+        lo, mid, hi = (np.datetime64(x.to_datetime64()) for x in
+                       (cut_end - lookback, cut_end, cut_end + horizon))
+        before = (dates >= lo) & (dates < mid)
+        after = (dates >= mid) & (dates < hi)
+        active = np.bincount(codes[before], minlength=n_ids) > 0
+        returned = np.bincount(codes[after], minlength=n_ids) > 0
+        rows.append((c, int(active.sum()), int((active & ~returned).sum())))
     out = pd.DataFrame(rows, columns=["cutoff", "active_customers", "churned"]).set_index("cutoff")
     out["churn_rate"] = out["churned"] / out["active_customers"].where(out["active_customers"] > 0)
     return out

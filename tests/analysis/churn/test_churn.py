@@ -320,7 +320,8 @@ def test_models_explain_planted_effects(driver_data):
     assert odds.index[:2].tolist() == ["complaints_90d", "csat_last"]
     assert odds.loc["complaints_90d", "odds_ratio"] > 2 and odds.loc["csat_last", "odds_ratio"] < 0.5
     leaves = churn.tree_leaves(models["tree"])
-    assert leaves["customers"].sum() == 2000 and "complaints_90d" in leaves.loc[0, "rule"]
+    # rules in words: "complaints, last 90 days at least 1 and latest CSAT answer at most 2"
+    assert leaves["customers"].sum() == 2000 and "complaints, last 90 days at least 1" in leaves.loc[0, "rule"]
     assert leaves["churn_rate"].is_monotonic_decreasing
     assert "complaints_90d" in churn.tree_text(models["tree"])
     probs = {k: m.churn_probability(X.iloc[2000:]) for k, m in models.items()}
@@ -337,8 +338,8 @@ def test_models_explain_planted_effects(driver_data):
     comp = pdp[pdp["feature"] == "complaints_90d"]["churn_probability"]
     assert comp.is_monotonic_increasing and comp.iloc[-1] - comp.iloc[0] > 0.3
     text = churn.driver_sentences(imp, pdp, top=2)
-    assert any("complaints_90d" in s and "rises" in s for s in text)
-    assert any("csat_last" in s and "falls" in s for s in text)
+    assert any(s.startswith("Complaints, last 90 days") and "rises" in s for s in text)
+    assert any(s.startswith("Latest CSAT answer") and "falls" in s for s in text)
 
 
 def test_top_reasons_and_at_risk_list(driver_data):
@@ -347,7 +348,7 @@ def test_top_reasons_and_at_risk_list(driver_data):
     cust = pd.DataFrame({"recency_days": [100.0, 100.0], "complaints_90d": [4.0, 0.0],
                          "csat_last": [1.0, 5.0], "noise": [0.0, 0.0]}, index=["angry", "happy"])
     reasons = churn.top_reasons(lg, cust, k=2)
-    assert reasons["angry"] == "complaints_90d = 4 (high); csat_last = 1 (low)"
+    assert reasons["angry"] == "complaints, last 90 days: 4 (high); latest CSAT answer: 1 (low)"
     assert reasons["happy"] == ""  # nothing raises a happy customer's risk
     p = lg.churn_probability(cust)
     assert p["angry"] > 0.9 and p["happy"] < 0.2
@@ -402,11 +403,16 @@ def test_findings_sentences():
     f = churn.churn_findings(plan=plan, base_rate=0.6, metrics=metrics, best_kind="boosting",
                              importance=imp, threshold=thr, at_risk=ar, scored=300, currency="¥",
                              value_basis="past 12-month spend")
-    assert "60.0% of the active customers churned" in f[0]
-    assert "gradient boosting" in f[1] and "beats" in f[1] and "+0.100" in f[1]
-    assert "days_since_visit (web), complaints_90d (service)" in f[2]
-    assert "at least 30%" in f[3] and "¥1,234" in f[3]
-    assert "2 of 300" in f[4] and "¥150" in f[4]
+    assert f[0] == ("Churn here means no purchase in the 90 days after a cut-off, among customers who "
+                    "bought in the 365 days before it: **60.0%** of the active customers churned after "
+                    "the 2025-10-02 cut-off.")
+    assert f[1] == ("Worth it: the gradient boosting ranks customers better than days since the last "
+                    "purchase alone (ROC AUC 0.90 against 0.80, +0.10). Its riskiest tenth of customers "
+                    "churns at 95%, 1.6 times the average.")
+    assert f[2] == "What drives churn most: days since last web visit, complaints, last 90 days."
+    assert f[3] == ("**2** of 300 customers are worth a retention contact today (churn risk of at least "
+                    "30%), with **¥150** of value at risk (churn risk x customer value, the past 12-month "
+                    "spend).")
     realised = pd.DataFrame({"customers": [2, 8, 10], "predicted_churn": [0.9, 0.2, 0.34],
                              "actual_churn": [1.0, 0.25, 0.4]},
                             index=pd.Index(["flagged", "not flagged", "all"], name="group"))
@@ -417,13 +423,63 @@ def test_findings_sentences():
                          index=pd.to_datetime(["2025-01-31", "2025-02-28", "2025-03-31"]))
     f3 = churn.churn_findings(plan=plan, base_rate=0.6, metrics=metrics, best_kind="boosting",
                               importance=imp, threshold=thr, at_risk=ar, scored=300, over_time=rates)
-    assert f3[1] == ("Over 3 month-end cut-offs the churn rate went from 30% (2025-01-31) to 50% "
-                     "(2025-03-31), lowest 20% (2025-02) and highest 50% (2025-03).")
+    assert f3[-1] == ("Over 3 month-end cut-offs the churn rate went from 30% (2025-01-31) to 50% "
+                      "(2025-03-31), lowest 20% (2025-02) and highest 50% (2025-03).")
     assert f2[-1] == ("The data already shows what happened next: 100.0% of the flagged customers "
                       "churned (predicted 90.0%), against 25.0% of the others (predicted 20.0%).")
+    # a customer table: the label column instead of cut-offs; a baseline that is as good
+    tm = metrics.rename(index={"recency baseline": "churn-rate baseline"})
+    tm.loc["churn-rate baseline", "roc_auc"] = 0.898
+    t = churn.churn_findings(base_rate=0.25, metrics=tm, best_kind="boosting", importance=imp,
+                             threshold=thr, at_risk=ar.iloc[:0], scored=300, label_column="是否流失",
+                             baseline="rate", baseline_text="the churn rate by 合约类型")
+    assert t[0] == ("Churn here is read from the customer table (column *是否流失*): **25.0%** of the "
+                    "labelled customers have left.")
+    assert t[1].startswith("Not worth it: the gradient boosting does not rank customers better than "
+                           "the churn rate by 合约类型 alone (ROC AUC 0.90 against 0.90, +0.00)")
+    assert t[3] == "No customer scored today is above the contact threshold (30%)."
+    a = churn.churn_actions(at_risk=ar.iloc[:0], threshold=pd.Series({"expected_profit": 0.0}),
+                            importance=imp, metrics=tm, best_kind="boosting", contact_cost=5,
+                            baseline="rate", baseline_text="the churn rate by 合约类型")
+    assert a[0].startswith("Do not run a blanket retention campaign")
+    assert a[-1].startswith("The models add nothing over the churn rate by 合约类型")
     s = churn.churn_summary(plan=plan, base_rate=0.6, metrics=metrics, best_kind="boosting",
                             importance=imp, threshold=thr, at_risk=ar, value_basis="x")
-    assert s["test_cutoff"] == "2025-10-02" and s["value_at_risk"] == 150.0
+    assert s["test_cutoff"] == "2025-10-02" and s["value_at_risk"] == 150.0 and s["mode"] == "orders"
+
+
+def test_actions_say_whom_and_how_much():
+    ar = pd.DataFrame({"value_at_risk": [500.0, 300.0, 100.0, 60.0, 40.0]})
+    thr = pd.Series({"threshold": 0.3, "contacted": 120, "expected_profit": 2500.0})
+    metrics = pd.DataFrame({"roc_auc": [0.9, 0.8]}, index=["gradient boosting", "recency baseline"])
+    imp = pd.DataFrame({"importance": [0.2, 0.05]}, index=["days_since_visit", "complaints_90d"])
+    a = churn.churn_actions(at_risk=ar, threshold=thr, importance=imp, metrics=metrics,
+                            best_kind="boosting", contact_cost=50, currency="¥")
+    # 5 customers, ¥1,000 at risk; the first fifth (1 customer) ¥500; 5 x ¥50 = ¥250
+    assert a[0] == ("Give the **5** customers of `churn_at_risk.csv` a retention contact, highest value "
+                    "at risk first: together they hold ¥1,000 of expected value at risk, and the first 1 "
+                    "of them ¥500. The campaign costs about ¥250 at ¥50 per contact. On customers whose "
+                    "outcome is known, contacting at this threshold returned an expected ¥2,500 for 120 "
+                    "contacts.")
+    assert a[1] == ("Work on the causes, not only the customers: look into *days since last web visit* "
+                    "and *complaints, last 90 days*, the strongest drivers (section 6), and their reasons "
+                    "in the list.")
+    assert len(a) == 2  # the model beats the baseline: no "use the simple rule"
+
+
+def test_feature_labels_and_contact_details():
+    words = churn.feature_labels(["region_西南", "share_cat_toys", "acq_抖音", "orders_90d", "nps_last",
+                                  "合约类型"])
+    assert words == {"region_西南": "region: 西南", "share_cat_toys": "share of spend on toys",
+                     "acq_抖音": "acquisition channel: 抖音", "orders_90d": "purchases in the last 90 days"}
+    ar = pd.DataFrame({"rank": [1, 2], "value_at_risk": [9.0, 5.0]},
+                      index=pd.Index(["c2", "c1"], name="customer_id"))
+    cu = pd.DataFrame({"customer_id": ["c1", "c2"], "name": ["王芳", "李强"], "phone": ["1380", "1390"],
+                       "region": ["x", "y"]})
+    assert churn.contact_details(ar, cu).equals(ar)  # IDs only by default
+    shown = churn.contact_details(ar, cu, show_pii=True)
+    assert list(shown.columns) == ["rank", "name", "phone", "value_at_risk"]
+    assert shown["name"].tolist() == ["李强", "王芳"]
 
 
 def test_compare_groups():
@@ -503,5 +559,5 @@ def test_charts_have_titles_and_labels(driver_data):
     for ax in axes:
         assert ax.get_title(), ax
     assert len(axes[7].patches) == 10  # one bar per decile
-    assert axes[2].get_yticklabels()[-1].get_text() in {"complaints_90d", "csat_last"}
+    assert axes[2].get_yticklabels()[-1].get_text() in {"complaints, last 90 days", "latest CSAT answer"}
     assert all(ax.get_xlabel() for ax in axes if ax is not axes[3])
