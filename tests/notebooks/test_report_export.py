@@ -62,3 +62,24 @@ def test_choose_transaction_model(root):
     assert key is None and "no predicted CLV" in notes[-1]
     with pytest.raises(ValueError, match="transaction_model"):
         cr.choose_transaction_model(models, summary, preferred="lifetimes")
+
+
+def test_kpi_expected_dropout_uses_the_clv_pages_fallback(root):
+    """On the same 58 customers the KPI page's 'expected dropout' comes from the model the
+    CLV page uses (Pareto/NBD here), not from the degenerate BG/NBD fit."""
+    import warnings
+
+    from crmkit.analysis.kpi import kpi_table
+    from crmkit.analysis.kpi.kpis import churn_measures
+    from crmkit.data.pipeline import prepare
+    from crmkit.periods import parse_period
+
+    orders = prepare(root / "params" / "example_export.yaml").dataset.orders
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing for the page's log
+        m = churn_measures(orders, kpis=kpi_table(orders, period=parse_period("2025-Q1")),
+                           as_of="2025-03-31")
+    kept = orders.loc[~orders["is_outlier"].astype(bool)] if "is_outlier" in orders else orders
+    summary = clv.btyd_summary(kept, as_of="2025-03-31", time_unit="W")
+    pnbd = clv.ParetoNBDModel().fit(summary)
+    assert m.loc["expected dropout", "value"] == pytest.approx(1 - pnbd.probability_alive(summary).mean())
