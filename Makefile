@@ -33,9 +33,12 @@ $(STAMP): pyproject.toml constraints.txt
 report: $(STAMP)
 	$(BIN)/crmkit report --params $(PARAMS) --period $(PERIOD) $(JOBS_ARG)
 
+# the whole suite in two passes: unit tests on every core (xdist), then the end-to-end
+# runs (notebooks, slow builds, browser) one at a time, as they share rendered reports
 test: $(STAMP)
 	$(BIN)/ruff check crmkit tests bench tools notebooks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q -n auto -m "not notebooks and not slow and not browser"
+	$(BIN)/python -m pytest -m "notebooks or slow or browser"
 
 # unit tests: no notebook runs (-m notebooks), no slow builds, no browser; on every core (xdist)
 test-fast: $(STAMP)

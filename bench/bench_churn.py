@@ -36,17 +36,17 @@ CUTOFF = "2025-09-30"
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
     import pandas as pd
-    from crmkit import churn
+    from crmkit.analysis import churn
     folder, step, cutoff = sys.argv[1], sys.argv[2], sys.argv[3]
     orders = pd.read_parquet(f"{folder}/orders.parquet")
     customers = pd.read_parquet(f"{folder}/customers.parquet")
     t0, c0 = time.perf_counter(), time.process_time()
     if step == "features (orders)":
-        out = churn.churn_features(orders, cutoff=cutoff)
+        out = churn.churn_features(orders, as_of=cutoff)
     elif step == "features (orders + customers)":
-        out = churn.churn_features(orders, cutoff=cutoff, customers=customers)
+        out = churn.churn_features(orders, as_of=cutoff, customers=customers)
     elif step == "labels":
-        out = churn.churn_labels(orders, cutoff=cutoff, horizon_days=90, lookback_days=365)
+        out = churn.churn_labels(orders, as_of=cutoff, horizon_days=90, lookback_days=365)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"step": step, "seconds": seconds, "cpu_seconds": cpu, "rows_out": len(out),
                       "columns_out": out.shape[1],

@@ -36,7 +36,7 @@ DATA = HERE / "data"
 CHILD = textwrap.dedent("""
     import json, resource, statistics, sys, time, tracemalloc
     import pandas as pd
-    from crmkit.cohorts import cohort_summary, cohort_table, retention_curves
+    from crmkit.analysis.lifecycle.cohorts import cohort_summary, cohort_table, retention_curves
 
     orders = pd.read_parquet(sys.argv[1])
     repeat = int(sys.argv[2])
@@ -44,9 +44,9 @@ CHILD = textwrap.dedent("""
     out = {"rows": len(orders), "customers": int(orders["customer_id"].nunique()),
            "data_gb": orders.memory_usage(deep=True).sum() / 1024**3, "rss_after_load_gb": kb / 1024**2}
     steps = {
-        "cohort_table": lambda: cohort_table(orders, end="2024-12-31"),
-        "retention_curves": lambda: retention_curves(orders, end="2024-12-31"),
-        "cohort_summary": lambda: cohort_summary(orders, end="2024-12-31"),
+        "cohort_table": lambda: cohort_table(orders, as_of="2024-12-31"),
+        "retention_curves": lambda: retention_curves(orders, as_of="2024-12-31"),
+        "cohort_summary": lambda: cohort_summary(orders, as_of="2024-12-31"),
     }
     for name, f in steps.items():
         times = []

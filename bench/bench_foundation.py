@@ -29,9 +29,9 @@ CHILD = textwrap.dedent("""
     import json, resource, sys, time
     t = {}
     t0 = time.perf_counter()
-    from crmkit.io import load_dataset
-    from crmkit.cleaning import clean
-    from crmkit.kpi import kpi_table
+    from crmkit.data.io import load_dataset
+    from crmkit.data.cleaning import clean
+    from crmkit.analysis.kpi import kpi_table
     from crmkit.periods import parse_period
     t["import"] = time.perf_counter() - t0
     t0 = time.perf_counter(); ds = load_dataset(sys.argv[1]); t["load_validate"] = time.perf_counter() - t0
@@ -50,8 +50,8 @@ def make_data(scale: int) -> Path:
     params = folder / "params.yaml"
     if params.exists():
         return params
-    from crmkit.io import write_dataset
-    from crmkit.synthetic import make_demo
+    from crmkit.data.io import write_dataset
+    from crmkit.data.synthetic import make_demo
 
     folder.mkdir(parents=True, exist_ok=True)
     ds = make_demo(n_customers=5000 * scale, include=("customers", "orders"))

@@ -32,8 +32,8 @@ DATA = HERE / "data"
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
     import pandas as pd
-    from crmkit.rfm import rfm_table
-    from crmkit import segmentation as seg
+    from crmkit.data.purchases import rfm_table
+    from crmkit.analysis import segmentation as seg
 
     def rss_gb():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
@@ -59,7 +59,7 @@ def make_data(scale: int) -> Path:
     path = DATA / f"seg_orders_x{scale}.parquet"
     if path.exists():
         return path
-    from crmkit.synthetic import make_demo
+    from crmkit.data.synthetic import make_demo
 
     DATA.mkdir(parents=True, exist_ok=True)
     ds = make_demo(n_customers=5000 * scale, include=("orders",), defects=False)

@@ -17,7 +17,7 @@ import time
 
 _CHILD = """
 import json, resource, sys, time
-from crmkit.synthetic import make_demo
+from crmkit.data.synthetic import make_demo
 scale, include = float(sys.argv[1]), sys.argv[2]
 include = None if include == "all" else tuple(include.split(","))
 t0 = time.perf_counter()
