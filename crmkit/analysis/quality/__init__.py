@@ -5,6 +5,7 @@ The reading and cleaning themselves are part of the data layer
 numbers a data-quality page shows and :mod:`.narrative` says them in words.
 """
 
+from ...data.cleaning import CLEANING_RULES
 from ...labels import register
 from .loading import (
     arrival_table,
@@ -44,4 +45,6 @@ register({
     "columns": "columns loaded",
     "status": "order status",
     "total": "total",
-})
+}, values={rule: rule.replace("_", " ") for rule in CLEANING_RULES if "_" in rule})
+# the cleaning log's rule keys read as words in tables ("exact duplicates"); the
+# "what was done" column next to them explains each one

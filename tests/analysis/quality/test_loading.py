@@ -88,3 +88,17 @@ def test_unknown_statuses():
     assert u["revenue_share"].tolist() == pytest.approx([0.35, 0.05])  # of 100 in all
     assert unknown_statuses(o[o["status"].isin(["completed", "returned"])]).empty
     assert unknown_statuses(o.drop(columns="status")).empty
+
+
+def test_cleaning_rules_read_as_words_in_tables():
+    """The cleaning log's rule keys are shown as words on the data-quality page."""
+    from crmkit.analysis import quality  # noqa: F401  (registers the area's labels)
+    from crmkit.labels import use_area, value_label
+
+    use_area("quality")
+    try:
+        assert value_label("exact_duplicates") == "exact duplicates"
+        assert value_label("resolved_before_created") == "resolved before created"
+        assert value_label("orders") == "orders"  # table names stay as they are
+    finally:
+        use_area(None)
