@@ -1,5 +1,6 @@
 """Customer lifetime value (notebook 05): BTYD models (BG/NBD, Pareto/NBD, Gamma-Gamma) and their evaluation."""
 
+from ...labels import register
 from .evaluation import (
     METHOD_LABELS,
     PREDICTION_COLUMNS,
@@ -77,3 +78,13 @@ __all__ = [
     "clv_summary",
     "clv_actions",
 ]
+
+# the BTYD summary's own meanings: frequency counts *repeat* purchases, recency and T are
+# in the summary's time unit (weeks by default), monetary value is the mean repeat order
+register({
+    "frequency": "repeat purchases",
+    "recency": "first to last purchase (weeks)",  # the notebook restates both with its unit
+    "T": "since first purchase (weeks)",
+    "monetary_value": "average repeat order value",
+    "historical_clv": "historical CLV (spent so far)",
+})
