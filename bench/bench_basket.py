@@ -31,11 +31,12 @@ import datetime as dt
 import json
 import os
 import platform
-import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+
+from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -177,9 +178,7 @@ def make_data(kind: str, *, n_customers: int, n_baskets: int | None, n_products:
 
 
 def _run(folder: Path, step: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), step], capture_output=True,
-                         text=True, check=True)
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = run_child(CHILD, folder, step)
     print(json.dumps(r), flush=True)
     return r
 
@@ -189,6 +188,7 @@ def main() -> None:
     ap.add_argument("--baskets", type=int, default=1_000_000)
     ap.add_argument("--customers", type=int, default=1_000_000)
     ap.add_argument("--products", type=int, default=2_000)
+    ap.add_argument("--no-record", action="store_true", help="print only, do not append to results_basket.md")
     args = ap.parse_args()
     t0 = time.perf_counter()
     rules_data = make_data("rules", n_customers=args.baskets // 4, n_baskets=args.baskets,
@@ -224,6 +224,9 @@ def main() -> None:
     lines.append("\nTargets: rules on 1M baskets over 2,000 products under 60 s and 4 GB; "
                  "recommendations for 1M customers under 60 s. The wall time includes waiting for "
                  "the CPU when the machine is busy (see the load average); the CPU time does not.")
+    if args.no_record:
+        print("\n".join(lines))
+        return
     path = HERE / "results_basket.md"
     if not path.exists():
         path.write_text("# Market basket benchmark results\n\nAppended by bench/bench_basket.py. "

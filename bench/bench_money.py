@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -210,12 +209,6 @@ def make_profit(n_customers: int, seed: int = 1) -> Path:
     return folder
 
 
-def run(folder: Path, step: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), step, AS_OF], capture_output=True, text=True,
-                         check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=10_000_000)
@@ -232,7 +225,7 @@ def main() -> None:
     results = []
     for folder, steps in ((ev_folder, ATTRIBUTION_STEPS), (pr_folder, PROFIT_STEPS)):
         for step in steps:
-            r = run(folder, step)
+            r = run_child(CHILD, folder, step, AS_OF, threads=1)
             results.append(r)
             print(f"{step:55s} {r['seconds']:7.1f} s wall {r['cpu_seconds']:7.1f} s CPU "
                   f"{r['peak_rss_gb']:5.2f} GB  {r['note']}", flush=True)

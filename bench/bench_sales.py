@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -152,12 +151,6 @@ def make_data(n_deals: int, n_owners: int, seed: int = 0) -> Path:
     return folder
 
 
-def run(folder: Path, step: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), step, AS_OF], capture_output=True, text=True,
-                         check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--deals", type=int, default=1_000_000)
@@ -172,7 +165,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     results = []
     for step in STEPS:
-        r = run(folder, step)
+        r = run_child(CHILD, folder, step, AS_OF, threads=1)
         results.append(r)
         print(f"{step:40s} {r['seconds']:7.1f} s wall {r['cpu_seconds']:7.1f} s CPU "
               f"{r['peak_rss_gb']:5.2f} GB  ({r['rows_out']:,} rows)", flush=True)

@@ -32,13 +32,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -161,13 +160,6 @@ def make_data(n_answers: int, n_customers: int, seed: int = 0) -> Path:
     return folder
 
 
-def run_step(folder: Path, step: str) -> dict:
-    env = dict(os.environ, OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2")
-    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), step], capture_output=True, text=True,
-                         env=env, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--answers", type=int, default=1_000_000)
@@ -181,7 +173,7 @@ def main() -> None:
     s = pd.read_parquet(folder / "surveys.parquet", columns=["comment"])["comment"]
     distinct = s.nunique()
     load = os.getloadavg()[0]
-    results = [run_step(folder, step) for step in STEPS]
+    results = [run_child(CHILD, folder, step, threads=2) for step in STEPS]
     total = sum(r["seconds"] for r in results)
     lines = [
         f"\n## {dt.date.today():%Y-%m-%d} · NPS/CSAT tables and feedback themes",
