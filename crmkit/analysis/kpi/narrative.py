@@ -118,6 +118,24 @@ def kpi_findings(kpis: pd.DataFrame, *, period: Period, currency: str = "¥") ->
     return out
 
 
+KPI_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("churn_rate", "up", "The period churn rate {moved}: start retention work with the at-risk list "
+                         "of the churn report (06), highest value at risk first."),
+    ("new_customers", "down", "New customers {moved}: check acquisition spend and channel conversion "
+                              "(marketing channels report) before the next campaign."),
+    ("cac", "up", "CAC {moved} to {value}: move budget towards the channels with the lowest cost "
+                  "per valuable customer."),
+    ("aov", "down", "The average order value {moved}: review discounts and bundles (market basket "
+                    "report) so order values recover."),
+    ("return_rate", "up", "The return rate {moved}: find the products and channels behind the "
+                          "returns before they eat the margin."),
+    ("nps", "down", "NPS {moved}: read the detractors' comments and call back unhappy high-value "
+                    "customers (satisfaction report)."),
+)
+"""The KPI overview's actions as data: KPI, the direction that is bad news, the sentence
+(``{moved}``: "rose 5.0 pts"; ``{value}``: the KPI as shown)."""
+
+
 def kpi_actions(kpis: pd.DataFrame, *, currency: str = "¥",
                 threshold_points: float = 2.0, threshold_relative: float = 0.10) -> list[str]:
     """What to do about the period's movements: one action per KPI that moved enough.
@@ -156,24 +174,10 @@ def kpi_actions(kpis: pd.DataFrame, *, currency: str = "¥",
         word = "rose" if kpis.loc[key, "change"] > 0 else "fell"
         return f"{word} {shown[key]['change'].lstrip('+-')}"
 
-    if big("churn_rate") and kpis.loc["churn_rate", "change"] > 0:
-        out.append(f"The period churn rate {moved('churn_rate')}: start retention work with the "
-                   "at-risk list of the churn report (06), highest value at risk first.")
-    if big("new_customers") and kpis.loc["new_customers", "change"] < 0:
-        out.append(f"New customers {moved('new_customers')}: check acquisition spend and channel "
-                   "conversion (marketing channels report) before the next campaign.")
-    if big("cac") and kpis.loc["cac", "change"] > 0:
-        out.append(f"CAC {moved('cac')} to {shown['cac']['value']}: move budget towards the channels "
-                   "with the lowest cost per valuable customer.")
-    if big("aov") and kpis.loc["aov", "change"] < 0:
-        out.append(f"The average order value {moved('aov')}: review discounts and bundles "
-                   "(market basket report) so order values recover.")
-    if big("return_rate") and kpis.loc["return_rate", "change"] > 0:
-        out.append(f"The return rate {moved('return_rate')}: find the products and channels behind "
-                   "the returns before they eat the margin.")
-    if big("nps") and kpis.loc["nps", "change"] < 0:
-        out.append(f"NPS {moved('nps')}: read the detractors' comments and call back unhappy "
-                   "high-value customers (satisfaction report).")
+    for key, worse, text in KPI_ACTIONS:
+        change = kpis.loc[key, "change"] if big(key) else 0.0
+        if (worse == "up" and change > 0) or (worse == "down" and change < 0):
+            out.append(text.format(moved=moved(key), value=shown[key]["value"]))
     if not out:
         out.append("No headline KPI moved enough to change course: keep the current plan and "
                    "check the segment and lifecycle reports for who drives the numbers.")

@@ -152,3 +152,20 @@ def test_churn_measures_hand_computed(tiny_orders):
     # cut-off 05-31: active in the 90 days before it c1, c3; in the next 30 days only c3 buys
     assert v["30-day churn"] == pytest.approx(1 / 2)
     assert 0 <= v["expected dropout"] <= 1
+
+
+def test_kpi_actions_only_for_bad_news_that_moved_enough():
+    """CAC up 20% and NPS down 5 points get actions; AOV up and churn down are good news;
+    the return rate rose 1 point, under the 2-point threshold."""
+    from crmkit.analysis.kpi.narrative import kpi_actions
+
+    k = pd.DataFrame({"label": ["CAC", "NPS", "Average order value", "Period churn rate", "Return rate"],
+                      "value": [60.0, 36.0, 300.0, 0.30, 0.051], "previous": [50.0, 41.0, 250.0, 0.35, 0.041],
+                      "change": [0.20, -5.0, 0.20, -0.05, 0.010],
+                      "unit": ["currency", "score", "currency", "share", "share"]},
+                     index=pd.Index(["cac", "nps", "aov", "churn_rate", "return_rate"], name="kpi"))
+    actions = kpi_actions(k, currency="$")
+    assert len(actions) == 2
+    assert actions[0].startswith("CAC rose 20.0% to $60: move budget")
+    assert actions[1].startswith("NPS fell 5 pts: read the detractors' comments")
+    assert kpi_actions(k.loc[["aov", "churn_rate"]])[0].startswith("No headline KPI moved enough")
