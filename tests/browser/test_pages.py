@@ -2,7 +2,8 @@
 
 For the index and every page of the demo (2025-Q4) and CDNOW (1997-Q4) reports:
 no request leaves the machine, no console error, every image loads and has a
-description, a notebook page opens with its summary box, and the visible text shows
+description, a notebook page opens with its summary box and has a "What to do"
+section (it ends in an action), and the visible text shows
 no ``True``/``False``, pandas dtype or ``Traceback``. A full-page screenshot of each
 page goes to ``reports/.screenshots/<dataset>/`` for review.
 
@@ -53,6 +54,8 @@ _PAGE_FACTS = """() => {
     images: Array.from(document.images).map(i => ({
       alt: i.getAttribute('alt'), loaded: i.complete && i.naturalWidth > 0,
       src: i.getAttribute('src').slice(0, 40)})),
+    actionHeading: Array.from(document.querySelectorAll('main h2'))
+      .some(h => h.innerText.trim().startsWith('What to do')),
     objectCells: Array.from(document.querySelectorAll('td, th'))
       .filter(c => c.innerText.trim() === 'object').length,
     text: text,
@@ -137,6 +140,8 @@ def _page_problems(facts: dict, *, notebook_page: bool) -> list[str]:
         elif not (facts["first"] or "").startswith("section.crmkit-summary"):
             problems.append(f"the first block after the header is {facts['first']}, "
                             "not the summary box")
+        if not facts["actionHeading"]:
+            problems.append("no 'What to do' section: the page ends in no action")
     return problems
 
 
