@@ -10,6 +10,10 @@ PERIOD ?= latest
 JOBS   ?=
 # empty JOBS: crmkit runs as many notebooks at once as there are usable cores
 JOBS_ARG := $(if $(JOBS),--jobs $(JOBS),)
+# keep Python's bytecode cache (__pycache__/, git-ignored) even where the environment
+# turns it off: otherwise every test process and notebook kernel compiles crmkit and
+# pytest rewrites every test module again (8 s of each test process's start-up)
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help setup report test test-fast lab lint nbclean bench demo-data clean
 

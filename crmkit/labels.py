@@ -137,8 +137,10 @@ def register(mapping: Mapping[str, str] | None = None, *,
     An area calls this once, at import. Labels are kept per area: two areas may give the
     same name different words (``planted`` is a planted win rate on the sales-team page
     and a planted effect on the forecast page). :func:`label` prefers the area of the
-    notebook being run (:func:`use_area`, set by :func:`crmkit.start`), then the core
-    catalogue, then any area that registered the name.
+    notebook being run (:func:`use_area`, set by :func:`crmkit.start`), then the labels
+    the notebook registered itself, then the core catalogue. Other areas' words are used
+    only when no area is set (a script or the console): a page's labels must not depend
+    on which other areas happen to be imported (two areas name ``buyers`` differently).
     """
     area = area or _caller_area()
     _AREA_LABELS.setdefault(area, {}).update({str(k): str(v) for k, v in (mapping or {}).items()})
@@ -152,13 +154,17 @@ def use_area(area: str | None) -> None:
 
 
 def _lookup(name: str, core: dict[str, str], by_area: dict[str, dict[str, str]]) -> str | None:
-    if _current_area is not None and name in by_area.get(_current_area, {}):
-        return by_area[_current_area][name]
+    # a notebook's labels never depend on which other areas happen to be imported:
+    # its own area, then what the notebook registered itself, then the core catalogue
+    for area in (_current_area, "__main__"):
+        if area is not None and name in by_area.get(area, {}):
+            return by_area[area][name]
     if name in core:
         return core[name]
-    for labels_ in by_area.values():
-        if name in labels_:
-            return labels_[name]
+    if _current_area is None:  # outside a notebook (scripts, the console): any area's words
+        for labels_ in by_area.values():
+            if name in labels_:
+                return labels_[name]
     return None
 
 

@@ -27,6 +27,25 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def demo_prepared():
+    """The bundled demo, loaded and cleaned as ``crmkit report`` does, once per test process.
+
+    Shared by every test that reads the demo: treat its tables as read-only (copy
+    before changing one; :meth:`crmkit.data.dataset.Dataset.with_tables` makes a new
+    dataset).
+    """
+    from crmkit.data.pipeline import prepare
+
+    return prepare(ROOT / "params" / "demo.yaml")
+
+
+@pytest.fixture(scope="session")
+def demo_prepared_dir(demo_prepared, tmp_path_factory) -> str:
+    """:func:`demo_prepared` saved as ``crmkit report`` saves it for its notebooks."""
+    return str(demo_prepared.save(tmp_path_factory.mktemp("demo-prepared")))
+
+
 @pytest.fixture
 def tiny_orders() -> pd.DataFrame:
     """Nine orders of four customers, small enough to check every KPI by hand.

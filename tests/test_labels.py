@@ -27,3 +27,22 @@ def test_areas_keep_their_own_words_for_the_same_name():
         assert label("customer_id") == "customer"  # core words stay
     finally:
         use_area(None)
+
+
+def test_a_pages_labels_do_not_depend_on_other_areas_being_imported():
+    """Kernels forked from the run's zygote have every area imported; a fresh kernel only
+    its own. The behaviour page's ``product_name`` and ``buyers`` must read the same in both."""
+    from crmkit.labels import use_area
+
+    register({"product_name": "product", "buyers": "have bought"}, area="basket")
+    register({"shown_by_notebook": "what the notebook calls it"}, area="__main__")
+    try:
+        use_area("behaviour")
+        assert label("product_name") == "product name" and label("buyers") == "buyers"
+        assert label("shown_by_notebook") == "what the notebook calls it"  # the notebook's own
+        use_area("basket")
+        assert label("product_name") == "product"
+        use_area(None)  # a script or the console: any area's words are welcome
+        assert label("buyers") == "have bought"
+    finally:
+        use_area(None)

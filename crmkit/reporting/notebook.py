@@ -32,7 +32,10 @@ from ..data.pipeline import Prepared, open_data
 from ..periods import Period
 from .tables import drop_pii, save_summary, save_table
 
-__all__ = ["Session", "start"]
+__all__ = ["Session", "start", "LABEL_ONLY_AREAS"]
+
+LABEL_ONLY_AREAS = ("quality",)
+"""Areas with labels but no ``analysis:`` rules (data quality uses ``cleaning:``)."""
 
 
 @dataclass
@@ -134,7 +137,8 @@ def start(params_file: str = "", *, prepared_dir: str = "", period: str = "lates
     show_pii : bool, default False
     audience : {"stakeholder", "teaching"}, default "stakeholder"
     area : str, optional
-        Analysis area whose rules the notebook uses (``analysis: <area>:``).
+        Analysis area whose rules (``analysis: <area>:``) and labels the notebook uses;
+        ``"quality"`` (the data-quality page) has labels only.
     overrides : dict, optional
         Notebook parameters laid over the rules; ``None`` values are ignored.
     quiet : bool, default False
@@ -151,7 +155,7 @@ def start(params_file: str = "", *, prepared_dir: str = "", period: str = "lates
     data = open_data(params_file, prepared_dir)
     session = Session(data=data, period=data.dataset.period(period), output_dir=output_dir,
                       show_pii=bool(show_pii), audience=audience)
-    if area is not None:
+    if area is not None and area not in LABEL_ONLY_AREAS:
         session.rules = data.rules(area).with_overrides(**(overrides or {}))
     if not quiet and (audience == "teaching" or not prepared_dir):
         print(session.header())

@@ -62,6 +62,8 @@ from .pages import (
     write_reports_index,
 )
 from .resources import default_jobs, default_notebooks_dir
+from .zygote import KernelZygote
+from .zygote import available as zygote_available
 
 __all__ = [
     "run_report",
@@ -229,11 +231,16 @@ def _covered(dataset, period: Period) -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- kernel and env
-def _kernel_env(scratch: Path, cache: Path) -> dict[str, str]:
+def _kernel_env(scratch: Path, cache: Path, *, forked: bool = False, jobs: int = 1) -> dict[str, str]:
     kdir = scratch / "jupyter" / "kernels" / KERNEL_NAME
     kdir.mkdir(parents=True, exist_ok=True)
+    threads = max(1, default_jobs() // max(1, jobs))
+    # forked: kernels come from the run's zygote (crmkit.reporting.zygote) through a
+    # launcher that falls back to a plain ipykernel when the zygote does not answer
+    start = ([sys.executable, str(Path(__file__).with_name("kernel_launcher.py"))] if forked
+             else [sys.executable, "-m", "ipykernel_launcher"])
     (kdir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+        "argv": [*start, "-f", "{connection_file}",
                  # jupyter_client interrupts every kernel before shutting it down, and
                  # ipykernel logs that as an ERROR: keep the kernel's own log out of the
                  # run's output (cell errors reach the runner through the notebook)
@@ -253,8 +260,15 @@ def _kernel_env(scratch: Path, cache: Path) -> dict[str, str]:
         "MPLCONFIGDIR": str(cache / "matplotlib"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        # notebooks run side by side: each kernel's BLAS and OpenMP get its share of the
+        # cores (numbers read once, when numpy and scikit-learn load), not all of them
+        **{v: str(threads) for v in _THREAD_VARS},
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
+
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
 def _is_startup_failure(exc: BaseException) -> bool:
@@ -479,14 +493,17 @@ def run_report(
     results = []
     with tempfile.TemporaryDirectory(prefix="crmkit-run-") as scratch_s:
         scratch = Path(scratch_s)
-        run = _Run(
-            prepared=prepared, prepared_dir=prepared.save(scratch / "prepared"),
-            dataset_dir=dataset_dir, env=_kernel_env(scratch, reports_dir / ".cache"),
-            fingerprint=ds.fingerprint(), params_file=params_file, jobs=jobs,
-            audiences=["stakeholder", "teaching"] if audience == "both" else [audience],
-            show_pii=bool(show_pii), partial=bool(only), alerts=alerts, say=say)
-        for period in plist:
-            results.append(_run_period(run, nbs, period))
+        env = _kernel_env(scratch, reports_dir / ".cache", forked=zygote_available(), jobs=jobs)
+        # imports are paid once per run, in the zygote; each kernel is a fork of it
+        with KernelZygote(nbs, env=env) as zygote:
+            run = _Run(
+                prepared=prepared, prepared_dir=prepared.save(scratch / "prepared"),
+                dataset_dir=dataset_dir, env={**env, **zygote.env},
+                fingerprint=ds.fingerprint(), params_file=params_file, jobs=jobs,
+                audiences=["stakeholder", "teaching"] if audience == "both" else [audience],
+                show_pii=bool(show_pii), partial=bool(only), alerts=alerts, say=say)
+            for period in plist:
+                results.append(_run_period(run, nbs, period))
     with FileLock(reports_dir / ".index.lock"):
         write_reports_index(reports_dir)
     return results

@@ -122,6 +122,10 @@ def table(df: pd.DataFrame, *, percent: tuple[str, ...] = (), money: tuple[str, 
             df[c] = col.astype(object).map(value_label)
     if labels:
         names = {c: label(c) for c in df.columns}
+        taken = pd.Series(list(names.values())).value_counts()
+        # two columns with the same words would be one header for two numbers: keep
+        # their own names spelled out instead
+        names = {c: (n if taken[n] == 1 else str(c).replace("_", " ")) for c, n in names.items()}
         df = df.rename(columns=names)
         fmt = {names[c]: f for c, f in fmt.items()}
         if df.index.dtype == object or isinstance(df.index.dtype, pd.StringDtype):

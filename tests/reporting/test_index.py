@@ -19,9 +19,8 @@ def _body_text(page: str) -> str:
     return re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])
 
 
-def test_demo_index_opens_with_alerts_then_kpis_then_each_report_and_its_finding(demo_report):
+def test_demo_index_opens_with_alerts_then_kpis_then_each_report_and_its_finding(demo_report, demo_prepared):
     from crmkit.analysis.quality import load_alerts
-    from crmkit.data.pipeline import prepare
 
     folder = demo_report.folder
     page = (folder / "index.html").read_text(encoding="utf-8")
@@ -30,7 +29,7 @@ def test_demo_index_opens_with_alerts_then_kpis_then_each_report_and_its_finding
     # the demo export is dated 2025-12-31, its last order is on the 30th
     assert "data covers 2025-10-01 to 2025-12-30: 99% of the period" in page
 
-    prep = prepare(ROOT / "params" / "demo.yaml")
+    prep = demo_prepared
     alerts = load_alerts(prep.cleaning_log, prep.profile, currency=prep.dataset.currency)
     for alert in alerts:
         assert markdown_inline(alert) in page

@@ -22,3 +22,16 @@ def test_summary_puts_findings_before_actions():
     assert text.index("What we found") < text.index("NPS fell") < text.index("What to do")
     assert "- Call back 12 detractors." in text
     assert "Nothing stands out" in summary([]).data
+
+
+def test_table_never_gives_two_columns_the_same_header():
+    from crmkit.labels import register, use_area
+
+    register({"product_id": "product", "product_name": "product"}, area="test_collision")
+    use_area("test_collision")
+    try:
+        html = table(pd.DataFrame({"product_id": ["P1"], "product_name": ["Tea"], "buyers": [3]})).to_html()
+    finally:
+        use_area(None)
+    # both would read "product": each keeps its own name in words instead
+    assert ">product id<" in html and ">product name<" in html and ">buyers<" in html

@@ -10,11 +10,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
-def demo_baskets():
+def demo_baskets(demo_prepared):
     """(dataset, product-level lines up to the 2025-Q4 reference date), cleaned as for a report."""
-    import crmkit
     from crmkit.analysis.basket import basket_lines
 
-    ds = crmkit.prepare(str(ROOT / "params" / "demo.yaml")).dataset
+    ds = demo_prepared.dataset
     lines = basket_lines(ds.order_items, orders=ds.orders, products=ds.products, as_of=ds.data_end)
     return ds, lines

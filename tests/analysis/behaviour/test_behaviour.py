@@ -211,10 +211,8 @@ def test_cdnow_sample_one_time_buyers_match_the_bg_nbd_paper():
 
 
 @pytest.fixture(scope="module")
-def demo():
-    from crmkit.data.pipeline import prepare
-
-    return prepare("params/demo.yaml").dataset
+def demo(demo_prepared):
+    return demo_prepared.dataset
 
 
 @pytest.fixture(scope="module")

@@ -492,11 +492,9 @@ def test_compare_groups():
 
 # --------------------------------------------------------------------------- the demo data
 @pytest.fixture(scope="module")
-def demo_study():
+def demo_study(demo_prepared):
     """The notebook's steps on the bundled demo data (cleaned as by `crmkit report`)."""
-    import crmkit
-
-    ds = crmkit.prepare("params/demo.yaml").dataset
+    ds = demo_prepared.dataset
     first, _ = ds.date_range
     plan = churn.plan_cutoffs(data_start=first, data_end=ds.data_end, as_of="2025-12-31")
     X_tr, y_tr = churn.split_xy(_frame(ds, as_of=plan.train))

@@ -245,3 +245,34 @@ def test_planted_drivers_recovered_and_auc_of_hand_built_logistic(telecom):
     # and close to what the planted probabilities themselves achieve
     oracle = roc_auc_score(data.y_test, truth["churn_probability"].reindex(data.X_test.index))
     assert metrics.loc[churn.MODEL_LABELS[best], "roc_auc"] > oracle - 0.03
+
+
+@pytest.mark.parametrize("kind", ["logistic", "tree", "boosting"])
+def test_permutation_drivers_equal_sklearns_permutation_importance(kind):
+    """The batched version gives sklearn's numbers: same shuffles, same AUC drops."""
+    from sklearn.inspection import permutation_importance
+
+    from crmkit.analysis.churn.models import _TreeReuse
+
+    rng = np.random.default_rng(3)
+    n = 600
+    X = pd.DataFrame({
+        "complaints": rng.poisson(1.0, n).astype(float),
+        "spend": rng.gamma(2.0, 50.0, n),
+        "plan": pd.Series(rng.choice(["monthly", "yearly", None], n, p=[0.5, 0.4, 0.1]), dtype=object),
+        "noise": rng.normal(size=n),
+    })
+    X.loc[rng.random(n) < 0.05, "spend"] = np.nan
+    logit = -1.0 + 0.9 * X["complaints"] + 1.2 * (X["plan"] == "monthly") - 0.004 * X["spend"].fillna(100)
+    y = rng.random(n) < 1 / (1 + np.exp(-logit))
+    model = churn.ChurnModel(kind).fit(X.iloc[:400], y[:400])
+    # boosting reuses the unchanged trees' outputs: the same numbers must come out
+    assert _TreeReuse.applies(model) == (kind == "boosting")
+    X_te, y_te = X.iloc[400:], y[400:]
+    ours = churn.permutation_drivers(model, X_te, y_te, n_repeats=4, random_state=7)
+    ref = permutation_importance(model, X_te, y_te, scoring="roc_auc", n_repeats=4, random_state=7)
+    expected = pd.DataFrame({"importance": ref.importances_mean, "importance_std": ref.importances_std},
+                            index=X.columns)
+    got = ours[["importance", "importance_std"]].reindex(X.columns)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=0, atol=1e-12)
+    assert ours.index[0] in {"complaints", "plan"}  # a planted driver leads, not the noise

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-import crmkit
 from crmkit.analysis import clv
 from crmkit.analysis import clv as cr
 from crmkit.data.bundled import load_cdnow
@@ -221,8 +220,8 @@ def test_operational_summary_by_hand():
 
 
 @pytest.fixture(scope="module")
-def demo_recovery():
-    ds = crmkit.prepare("params/demo.yaml").dataset  # cleaned, as in the notebook
+def demo_recovery(demo_prepared):
+    ds = demo_prepared.dataset  # cleaned, as in the notebook
     return cr.planted_recovery(cr.model_orders(ds.orders), ds.truth, as_of=ds.date_range[1])
 
 

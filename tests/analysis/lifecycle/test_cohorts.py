@@ -168,10 +168,8 @@ def test_survival_findings():
 
 # --------------------------------------------------------------------------- planted truth of the demo
 @pytest.fixture(scope="module")
-def demo():
-    from crmkit.data.pipeline import prepare
-
-    return prepare("params/demo.yaml").dataset
+def demo(demo_prepared):
+    return demo_prepared.dataset
 
 
 def test_demo_referral_and_search_cohorts_retain_better_than_social(demo):

@@ -197,10 +197,8 @@ def test_lifecycle_findings_state_computed_numbers(crm):
 
 # --------------------------------------------------------------------------- planted truth of the demo
 @pytest.fixture(scope="module")
-def demo():
-    from crmkit.data.pipeline import prepare
-
-    return prepare("params/demo.yaml").dataset
+def demo(demo_prepared):
+    return demo_prepared.dataset
 
 
 def test_demo_stages_agree_with_planted_dropout(demo):

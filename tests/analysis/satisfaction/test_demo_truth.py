@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import crmkit
 from crmkit.analysis import churn, lifecycle
 from crmkit.analysis import satisfaction as sat
 from crmkit.config.satisfaction import SatisfactionRules
@@ -16,8 +15,8 @@ AS_OF = pd.Timestamp("2025-12-30")  # the demo's data end: the 2025-Q4 report's 
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return crmkit.prepare("params/demo.yaml").dataset  # cleaned, as in the notebook
+def demo(demo_prepared):
+    return demo_prepared.dataset  # cleaned, as in the notebook
 
 
 # --------------------------------------------------------------------------- the generator

@@ -346,11 +346,9 @@ def test_planted_recovery_and_crosstab():
 
 # --------------------------------------------------------------------------- planted truth (demo)
 @pytest.fixture(scope="module")
-def demo():
+def demo(demo_prepared):
     """The demo data, cleaned as for a report, summarised as of 2025-12-31 (2025-Q4 report)."""
-    import crmkit
-
-    prepared = crmkit.prepare("params/demo.yaml")
+    prepared = demo_prepared
     rfm = rfm_table(prepared.dataset.orders, as_of="2025-12-31")
     types = prepared.dataset.truth["customers"].set_index("customer_id")["customer_type"]
     return rfm, types
