@@ -188,5 +188,22 @@ def open_data(params_file: str = "", prepared_dir: str = "") -> Prepared:
         Folder written by the report runner (:meth:`Prepared.save`).
     """
     if prepared_dir:
-        return Prepared.load(prepared_dir)
+        kept = _KEPT.get(str(Path(prepared_dir).resolve()))
+        return kept if kept is not None else Prepared.load(prepared_dir)
     return prepare(params_file)
+
+
+_KEPT: dict[str, Prepared] = {}
+
+
+def keep_open(prepared_dir: str | Path) -> Prepared:
+    """Read a prepared folder and keep it in this process: :func:`open_data` returns it.
+
+    The kernel zygote of ``crmkit report`` (:mod:`crmkit.reporting.zygote`) reads the
+    run's data once, so every kernel forked from it starts with the tables in memory
+    (shared until written) instead of reading them again. Tables are read-only by
+    convention: a notebook that changed one in place would only change its own copy.
+    """
+    prepared = Prepared.load(prepared_dir)
+    _KEPT[str(Path(prepared_dir).resolve())] = prepared
+    return prepared

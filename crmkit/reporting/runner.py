@@ -494,10 +494,12 @@ def run_report(
     with tempfile.TemporaryDirectory(prefix="crmkit-run-") as scratch_s:
         scratch = Path(scratch_s)
         env = _kernel_env(scratch, reports_dir / ".cache", forked=zygote_available(), jobs=jobs)
-        # imports are paid once per run, in the zygote; each kernel is a fork of it
-        with KernelZygote(nbs, env=env) as zygote:
+        prepared_dir = prepared.save(scratch / "prepared")
+        # imports and reading the data are paid once per run, in the zygote; each
+        # kernel is a fork of it
+        with KernelZygote(nbs, env=env, preload=prepared_dir) as zygote:
             run = _Run(
-                prepared=prepared, prepared_dir=prepared.save(scratch / "prepared"),
+                prepared=prepared, prepared_dir=prepared_dir,
                 dataset_dir=dataset_dir, env={**env, **zygote.env},
                 fingerprint=ds.fingerprint(), params_file=params_file, jobs=jobs,
                 audiences=["stakeholder", "teaching"] if audience == "both" else [audience],

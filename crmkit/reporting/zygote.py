@@ -20,8 +20,12 @@ the zygote for a kernel and falls back to a plain ``python -m ipykernel_launcher
 when there is no zygote. The zygote is used on Linux only (``fork`` and
 ``os.pidfd_open``); ``CRMKIT_NO_ZYGOTE=1`` turns it off.
 
-Run as ``python -m crmkit.reporting.zygote SOCKET NOTEBOOK...``; it exits when its
-standard input closes (the run is over, or the runner died).
+The zygote also reads the run's prepared data once (:func:`crmkit.data.pipeline.keep_open`):
+each notebook then opens it from memory, shared with its siblings until written.
+
+Run as ``python -m crmkit.reporting.zygote SOCKET PREPARED_DIR NOTEBOOK...`` (an empty
+``PREPARED_DIR``: nothing read); it exits when its standard input closes (the run is
+over, or the runner died).
 """
 
 from __future__ import annotations
@@ -204,8 +208,9 @@ def _read_request(conn: socket.socket) -> dict | None:
         return None
 
 
-def serve(sock_path: str, notebooks: list[str]) -> None:
-    """Listen on ``sock_path``, import, then fork a kernel per request until stdin closes."""
+def serve(sock_path: str, notebooks: list[str], *, preload: str = "") -> None:
+    """Listen on ``sock_path``, import (and read the prepared data in ``preload``), then
+    fork a kernel per request until stdin closes."""
     # like ipykernel_launcher: the start folder is not on a kernel's path
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
@@ -218,6 +223,11 @@ def serve(sock_path: str, notebooks: list[str]) -> None:
     with contextlib.suppress(Exception):
         modules += package_lazy_imports()
     _warm(modules)
+    if preload:  # the run's cleaned tables, read once for every kernel
+        with contextlib.suppress(Exception):
+            from crmkit.data.pipeline import keep_open
+
+            keep_open(preload)
     gc.collect()
     gc.freeze()  # keep the imported objects out of the children's collections (less copying)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
@@ -254,6 +264,10 @@ class KernelZygote:
     env : dict
         The kernels' environment (matplotlib's config folder and backend are read when
         matplotlib is imported, so the zygote starts with the same values).
+    preload : path, optional
+        A prepared folder (:meth:`crmkit.data.pipeline.Prepared.save`) read by the zygote,
+        so kernels open the run's data without reading it
+        (:func:`crmkit.data.pipeline.keep_open`).
 
     Attributes
     ----------
@@ -262,8 +276,9 @@ class KernelZygote:
         empty when kernels cannot be forked here (:func:`available`).
     """
 
-    def __init__(self, notebooks, *, env: dict[str, str]):
+    def __init__(self, notebooks, *, env: dict[str, str], preload: str | Path = ""):
         self._notebooks = [str(p) for p in notebooks]
+        self._preload = str(preload)
         self._base_env = dict(env)
         self.env: dict[str, str] = {}
         self._proc: subprocess.Popen | None = None
@@ -279,7 +294,7 @@ class KernelZygote:
         sock = str(Path(self._dir.name) / "zygote.sock")
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "crmkit.reporting.zygote", sock, *self._notebooks],
+                [sys.executable, "-m", "crmkit.reporting.zygote", sock, self._preload, *self._notebooks],
                 stdin=subprocess.PIPE, env={**os.environ, **self._base_env},
                 cwd=self._dir.name,
             )
@@ -308,4 +323,4 @@ class KernelZygote:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2:])
+    serve(sys.argv[1], sys.argv[3:], preload=sys.argv[2])

@@ -37,3 +37,20 @@ def test_profile_masks_personal_data():
     assert prof.loc["email", "example"] == "l***@example.com"
     assert prof.loc["region", "missing"] == 1 and prof.loc["region", "distinct"] == 1
     assert prof.loc["region", "missing_share"] == 1 / 3
+
+
+def test_open_data_returns_the_copy_kept_in_memory(demo_prepared, tmp_path):
+    from crmkit.data import pipeline
+
+    folder = demo_prepared.save(tmp_path / "prepared")
+    fresh = pipeline.open_data("", str(folder))
+    assert fresh is not pipeline.open_data("", str(folder))  # read from disk each time
+    try:
+        kept = pipeline.keep_open(folder)
+        # a notebook forked from the zygote opens the same data without reading it again
+        assert pipeline.open_data("", str(folder)) is kept
+        assert pipeline.open_data("", str(tmp_path / "prepared" / ".." / "prepared")) is kept
+        assert kept.dataset.fingerprint() == demo_prepared.dataset.fingerprint()
+        assert len(kept.dataset.orders) == len(demo_prepared.dataset.orders)
+    finally:
+        pipeline._KEPT.clear()

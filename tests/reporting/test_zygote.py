@@ -93,7 +93,8 @@ def _probe_notebooks(folder: Path) -> Path:
                 "probe = {'pandas_before_import': 'pandas' in sys.modules, 'pid': os.getpid(),\n"
                 "         'ppid': os.getppid(), 'cwd': os.getcwd(),\n"
                 "         'threads': os.environ.get('OMP_NUM_THREADS'),\n"
-                "         'x': globals().get('leaked_from_other_notebook')}\n"
+                "         'x': globals().get('leaked_from_other_notebook'),\n"
+                "         'data_in_memory': bool(getattr(sys.modules.get('crmkit.data.pipeline'), '_KEPT', None))}\n"
                 f"leaked_from_other_notebook = {stem!r}"),
             nbformat.v4.new_code_cell("import pandas as pd\nimport matplotlib.pyplot as plt\n"
                                       "fig, ax = plt.subplots()\nax.plot([1, 2, 3])\nplt.show()"),
@@ -128,6 +129,7 @@ def test_kernels_are_forked_fresh_and_draw_charts(tmp_path):
         assert p["pandas_before_import"], stem
         # ... but the kernel is its own: a fresh namespace, its notebook's folder, own process
         assert p["x"] is None and p["cwd"] == str(nbdir)
+        assert p["data_in_memory"]  # the zygote read the run's prepared data once
         # two notebooks at once share the cores: each kernel's BLAS and OpenMP get half
         assert p["threads"] == str(max(1, default_jobs() // 2))
     assert probes["01_a"]["pid"] != probes["02_b"]["pid"]
@@ -147,7 +149,7 @@ def test_without_the_zygote_kernels_start_plainly(tmp_path):
     assert res.returncode == 0, res.stderr[-3000:]
     folder = tmp_path / "reports" / "example_export" / "2025-Q1"
     p = json.loads((folder / "01_a.json").read_text())
-    assert not p["pandas_before_import"] and p["cwd"] == str(nbdir)
+    assert not p["pandas_before_import"] and not p["data_in_memory"] and p["cwd"] == str(nbdir)
     executed = nbformat.read(folder / "notebooks" / "01_a.ipynb", as_version=4)
     assert any("image/png" in o.get("data", {}) for c in executed.cells if c.cell_type == "code"
                for o in c.get("outputs", []))

@@ -674,10 +674,12 @@ def event_funnel(events: pd.DataFrame, *, unit: str = "session", by: str | None 
     """
     key = {"session": "session_id", "customer": "customer_id"}[unit]
     e = _window(events, "timestamp", start, as_of)
-    e = e.loc[e["event_type"].isin(EVENT_TYPES)]
-    rank = e["event_type"].map({s: i for i, s in enumerate(EVENT_TYPES)}).astype(np.int64)
+    # stage ranks as category codes (-1: an event type outside the funnel); a dict
+    # .map on millions of Arrow strings is ten times slower
+    rank = pd.Categorical(e["event_type"], categories=list(EVENT_TYPES)).codes.astype(np.int64)
+    keep = rank >= 0
     cols = [by] if by else []
-    d = e[cols + [key]].assign(rank=rank.to_numpy())
+    d = e.loc[keep, cols + [key]].assign(rank=rank[keep])
     furthest = d.groupby(cols + [key], sort=False)["rank"].max().reset_index()
     rows = []
     for grp, f in (furthest.groupby(by, sort=True) if by else [(None, furthest)]):
