@@ -44,6 +44,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 
 __all__ = ["available", "notebook_imports", "package_lazy_imports", "KernelZygote", "KERNEL_MODULES"]
@@ -137,13 +138,18 @@ def package_lazy_imports() -> list[str]:
 
 
 def _warm(modules) -> None:
-    for name in modules:
-        if name.startswith(_NEVER):
-            continue
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - "c" in "from a.b import c" may be a name, not a module
-            pass
+    # a library's import-time warning (jieba's pkg_resources) is not the run's news: in a
+    # kernel, crmkit imports such libraries with their warnings silenced, and here the
+    # zygote's stderr is the run's log
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in modules:
+            if name.startswith(_NEVER):
+                continue
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - "c" in "from a.b import c" may be a name, not a module
+                pass
 
 
 # --------------------------------------------------------------------------- the zygote process
@@ -211,6 +217,8 @@ def _read_request(conn: socket.socket) -> dict | None:
 def serve(sock_path: str, notebooks: list[str], *, preload: str = "") -> None:
     """Listen on ``sock_path``, import (and read the prepared data in ``preload``), then
     fork a kernel per request until stdin closes."""
+    # Ctrl-C is the runner's to handle (it then closes our stdin); kernels reset it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # like ipykernel_launcher: the start folder is not on a kernel's path
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
@@ -313,8 +321,8 @@ class KernelZygote:
         if self._proc is not None:
             with contextlib.suppress(OSError):
                 self._proc.stdin.close()
-            try:
-                self._proc.wait(timeout=10)
+            try:  # a zygote still importing (the run failed early) reads stdin only later
+                self._proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
