@@ -63,7 +63,6 @@ from .pages import (
 )
 from .resources import default_jobs, default_notebooks_dir
 from .zygote import KernelZygote
-from .zygote import available as zygote_available
 
 __all__ = [
     "run_report",
@@ -234,7 +233,6 @@ def _covered(dataset, period: Period) -> tuple[str, str]:
 def _kernel_env(scratch: Path, cache: Path, *, forked: bool = False, jobs: int = 1) -> dict[str, str]:
     kdir = scratch / "jupyter" / "kernels" / KERNEL_NAME
     kdir.mkdir(parents=True, exist_ok=True)
-    threads = max(1, default_jobs() // max(1, jobs))
     # forked: kernels come from the run's zygote (crmkit.reporting.zygote) through a
     # launcher that falls back to a plain ipykernel when the zygote does not answer
     start = ([sys.executable, str(Path(__file__).with_name("kernel_launcher.py"))] if forked
@@ -258,6 +256,14 @@ def _kernel_env(scratch: Path, cache: Path, *, forked: bool = False, jobs: int =
         "IPYTHONDIR": str(scratch / "ipython"),
         # cron may have no writable HOME: keep matplotlib's cache with the reports
         "MPLCONFIGDIR": str(cache / "matplotlib"),
+        **_process_env(jobs),
+    }
+
+
+def _process_env(jobs: int) -> dict[str, str]:
+    """What every process that runs notebook code needs (kernels and the zygote)."""
+    threads = max(1, default_jobs() // max(1, jobs))
+    return {
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         # notebooks run side by side: each kernel's BLAS and OpenMP get its share of the
@@ -265,6 +271,16 @@ def _kernel_env(scratch: Path, cache: Path, *, forked: bool = False, jobs: int =
         **{v: str(threads) for v in _THREAD_VARS},
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
+
+
+def _zygote_env(cache: Path, jobs: int) -> dict[str, str]:
+    """The zygote's environment. It starts before the data are read, when nothing may be
+    written under ``reports/`` yet (bad params leave no trace): it uses the report
+    folder's matplotlib cache only when that exists already, else a private one."""
+    env = _process_env(jobs)
+    if (cache / "matplotlib").is_dir():
+        env["MPLCONFIGDIR"] = str(cache / "matplotlib")
+    return env
 
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -479,25 +495,27 @@ def run_report(
         raise CrmkitError("jobs must be 1 or more")
     params_file = Path(params_file).resolve()
     nbs = find_notebooks(notebooks_dir or default_notebooks_dir(), only)
-    say(f"crmkit {__version__}: preparing {params_file.name} ...")
-    t0 = time.perf_counter()
-    prepared = prepare(params_file, progress=say)
-    ds = prepared.dataset
-    plist = resolve_periods(ds, periods)
-    say(f"  {ds.name}: {', '.join(f'{n} {len(t):,}' for n, t in ds.tables.items())} rows "
-        f"(loaded and cleaned in {time.perf_counter() - t0:.1f} s)")
-    alerts = _data_alerts(prepared)
     reports_dir = Path(reports_dir).resolve()
-    dataset_dir = reports_dir / ds.name
-    dataset_dir.mkdir(parents=True, exist_ok=True)
+    cache = reports_dir / ".cache"
     results = []
-    with tempfile.TemporaryDirectory(prefix="crmkit-run-") as scratch_s:
-        scratch = Path(scratch_s)
-        env = _kernel_env(scratch, reports_dir / ".cache", forked=zygote_available(), jobs=jobs)
-        prepared_dir = prepared.save(scratch / "prepared")
-        # imports and reading the data are paid once per run, in the zygote; each
-        # kernel is a fork of it
-        with KernelZygote(nbs, env=env, preload=prepared_dir) as zygote:
+    # imports and reading the data are paid once per run, in the zygote (each kernel is
+    # a fork of it); it imports while the data are loaded and cleaned here
+    with KernelZygote(nbs, env=_zygote_env(cache, jobs)) as zygote:
+        say(f"crmkit {__version__}: preparing {params_file.name} ...")
+        t0 = time.perf_counter()
+        prepared = prepare(params_file, progress=say)
+        ds = prepared.dataset
+        plist = resolve_periods(ds, periods)
+        say(f"  {ds.name}: {', '.join(f'{n} {len(t):,}' for n, t in ds.tables.items())} rows "
+            f"(loaded and cleaned in {time.perf_counter() - t0:.1f} s)")
+        alerts = _data_alerts(prepared)
+        dataset_dir = reports_dir / ds.name
+        dataset_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="crmkit-run-") as scratch_s:
+            scratch = Path(scratch_s)
+            env = _kernel_env(scratch, cache, forked=bool(zygote.env), jobs=jobs)
+            prepared_dir = prepared.save(scratch / "prepared")
+            zygote.preload(prepared_dir)
             run = _Run(
                 prepared=prepared, prepared_dir=prepared_dir,
                 dataset_dir=dataset_dir, env={**env, **zygote.env},

@@ -20,12 +20,13 @@ the zygote for a kernel and falls back to a plain ``python -m ipykernel_launcher
 when there is no zygote. The zygote is used on Linux only (``fork`` and
 ``os.pidfd_open``); ``CRMKIT_NO_ZYGOTE=1`` turns it off.
 
-The zygote also reads the run's prepared data once (:func:`crmkit.data.pipeline.keep_open`):
-each notebook then opens it from memory, shared with its siblings until written.
+The zygote starts with the run, and imports while the runner loads and cleans the
+data. Then it reads the run's prepared data once (:func:`crmkit.data.pipeline.keep_open`):
+each notebook opens it from memory, shared with its siblings until written.
 
-Run as ``python -m crmkit.reporting.zygote SOCKET PREPARED_DIR NOTEBOOK...`` (an empty
-``PREPARED_DIR``: nothing read); it exits when its standard input closes (the run is
-over, or the runner died).
+Run as ``python -m crmkit.reporting.zygote SOCKET NOTEBOOK...``. The first line of its
+standard input names the prepared folder (empty: none); kernels are served after it.
+It exits when its standard input closes (the run is over, or the runner died).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -49,6 +51,7 @@ from pathlib import Path
 
 __all__ = ["available", "notebook_imports", "package_lazy_imports", "KernelZygote", "KERNEL_MODULES"]
 
+_FOLDER_PREFIX = "crmkit-z-"
 # what a kernel imports before it runs a cell
 KERNEL_MODULES = (
     "ipykernel.kernelapp",
@@ -214,9 +217,22 @@ def _read_request(conn: socket.socket) -> dict | None:
         return None
 
 
-def serve(sock_path: str, notebooks: list[str], *, preload: str = "") -> None:
-    """Listen on ``sock_path``, import (and read the prepared data in ``preload``), then
-    fork a kernel per request until stdin closes."""
+def _read_line(fd: int) -> str | None:
+    """One line from ``fd`` (unbuffered: the serving loop reads the same descriptor);
+    None at end of file."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 1)
+        if not chunk:
+            return None
+        data += chunk
+    return data.decode("utf-8").strip()
+
+
+def serve(sock_path: str, notebooks: list[str]) -> None:
+    """Listen on ``sock_path`` and import; read the prepared folder to keep in memory from
+    the first line of stdin (empty: none); then fork a kernel per request until stdin
+    closes."""
     # Ctrl-C is the runner's to handle (it then closes our stdin); kernels reset it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # like ipykernel_launcher: the start folder is not on a kernel's path
@@ -231,6 +247,13 @@ def serve(sock_path: str, notebooks: list[str], *, preload: str = "") -> None:
     with contextlib.suppress(Exception):
         modules += package_lazy_imports()
     _warm(modules)
+    stdin = sys.stdin.fileno()
+    # the runner sends the prepared folder once the data are loaded and cleaned (it has
+    # been loading them while this process imported); end of file: the run failed
+    preload = _read_line(stdin)
+    if preload is None:
+        _remove_own_folder(sock_path)
+        return
     if preload:  # the run's cleaned tables, read once for every kernel
         with contextlib.suppress(Exception):
             from crmkit.data.pipeline import keep_open
@@ -239,7 +262,6 @@ def serve(sock_path: str, notebooks: list[str], *, preload: str = "") -> None:
     gc.collect()
     gc.freeze()  # keep the imported objects out of the children's collections (less copying)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
-    stdin = sys.stdin.fileno()
     while True:
         ready = select.select([listener, stdin], [], [])[0]
         if stdin in ready and not os.read(stdin, 4096):
@@ -259,6 +281,36 @@ def serve(sock_path: str, notebooks: list[str], *, preload: str = "") -> None:
             with contextlib.suppress(OSError):
                 conn.sendall(json.dumps({"pid": pid}).encode("utf-8") + b"\n")
     listener.close()
+    _remove_own_folder(sock_path)
+
+
+def _remove_dead_folders(older_than: float = 60.0) -> list[Path]:
+    """Remove zygote folders nobody listens in any more (their run was killed with -9
+    together with its zygote); return them."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(_FOLDER_PREFIX + "*"):
+        sock = folder / "zygote.sock"
+        try:
+            if not folder.is_dir() or folder.stat().st_uid != os.getuid() \
+                    or time.time() - folder.stat().st_mtime < older_than:
+                continue
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(1)
+                s.connect(str(sock))
+            continue  # a live zygote answered
+        except (ConnectionRefusedError, FileNotFoundError):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except OSError:
+            continue
+    return removed
+
+
+def _remove_own_folder(sock_path: str) -> None:
+    """Remove the zygote's private folder (a runner killed with -9 cannot)."""
+    folder = Path(sock_path).parent
+    if folder.name.startswith(_FOLDER_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- used by the runner
@@ -272,10 +324,9 @@ class KernelZygote:
     env : dict
         The kernels' environment (matplotlib's config folder and backend are read when
         matplotlib is imported, so the zygote starts with the same values).
-    preload : path, optional
-        A prepared folder (:meth:`crmkit.data.pipeline.Prepared.save`) read by the zygote,
-        so kernels open the run's data without reading it
-        (:func:`crmkit.data.pipeline.keep_open`).
+        Without ``MPLCONFIGDIR`` the zygote uses a private, temporary one.
+
+    Kernels are served after :meth:`preload` (which may name no folder).
 
     Attributes
     ----------
@@ -284,9 +335,8 @@ class KernelZygote:
         empty when kernels cannot be forked here (:func:`available`).
     """
 
-    def __init__(self, notebooks, *, env: dict[str, str], preload: str | Path = ""):
+    def __init__(self, notebooks, *, env: dict[str, str]):
         self._notebooks = [str(p) for p in notebooks]
-        self._preload = str(preload)
         self._base_env = dict(env)
         self.env: dict[str, str] = {}
         self._proc: subprocess.Popen | None = None
@@ -297,14 +347,16 @@ class KernelZygote:
             return self
         from .kernel_launcher import ZYGOTE_ENV
 
+        _remove_dead_folders()
         # a private folder (0700): only this user can ask the zygote for a kernel
-        self._dir = tempfile.TemporaryDirectory(prefix="crmkit-z-")
+        self._dir = tempfile.TemporaryDirectory(prefix=_FOLDER_PREFIX, ignore_cleanup_errors=True)
         sock = str(Path(self._dir.name) / "zygote.sock")
+        env = {**os.environ, **self._base_env}
+        env.setdefault("MPLCONFIGDIR", str(Path(self._dir.name) / "matplotlib"))
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "crmkit.reporting.zygote", sock, self._preload, *self._notebooks],
-                stdin=subprocess.PIPE, env={**os.environ, **self._base_env},
-                cwd=self._dir.name,
+                [sys.executable, "-m", "crmkit.reporting.zygote", sock, *self._notebooks],
+                stdin=subprocess.PIPE, env=env, cwd=self._dir.name,
             )
         except OSError:
             return self
@@ -316,6 +368,17 @@ class KernelZygote:
         if os.path.exists(sock):
             self.env = {ZYGOTE_ENV: sock}
         return self
+
+    def preload(self, prepared_dir: str | Path | None) -> None:
+        """Let the zygote read ``prepared_dir`` (:func:`crmkit.data.pipeline.keep_open`),
+        then serve kernels: they open the run's data without reading it. None: serve
+        without reading anything."""
+        if self._proc is None or self._proc.stdin is None:
+            return
+        line = ("" if prepared_dir is None else str(prepared_dir)).replace("\n", " ")
+        with contextlib.suppress(OSError):
+            self._proc.stdin.write(line.encode("utf-8") + b"\n")
+            self._proc.stdin.flush()
 
     def __exit__(self, *exc) -> None:
         if self._proc is not None:
@@ -331,4 +394,4 @@ class KernelZygote:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[3:], preload=sys.argv[2])
+    serve(sys.argv[1], sys.argv[2:])

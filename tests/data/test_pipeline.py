@@ -54,3 +54,20 @@ def test_open_data_returns_the_copy_kept_in_memory(demo_prepared, tmp_path):
         assert len(kept.dataset.orders) == len(demo_prepared.dataset.orders)
     finally:
         pipeline._KEPT.clear()
+
+
+def test_keys_isin_matches_pandas_for_arrow_and_object_ids():
+    import numpy as np
+    import pandas as pd
+
+    from crmkit.data.keys import isin
+
+    values = ["c1", "c2", None, "c3", "c2"]
+    allowed = ["c2", "c9", None]
+    for dtype in ("str", object):
+        got = isin(pd.Series(values, dtype=dtype), pd.Series(allowed, dtype=dtype))
+        # a missing ID never matches, even when the other side has missing IDs
+        assert got.tolist() == [False, True, False, False, True], dtype
+    assert isin(pd.Index(["a", "b"], dtype="str"), ["b"]).tolist() == [False, True]
+    ints = isin(pd.Series([1, 2, 3]), np.array([3, 4]))
+    assert ints.tolist() == [False, False, True]

@@ -153,3 +153,31 @@ def test_without_the_zygote_kernels_start_plainly(tmp_path):
     executed = nbformat.read(folder / "notebooks" / "01_a.ipynb", as_version=4)
     assert any("image/png" in o.get("data", {}) for c in executed.cells if c.cell_type == "code"
                for o in c.get("outputs", []))
+
+
+@pytest.mark.skipif(not zygote.available(), reason="kernels are forked on Linux only")
+def test_folders_of_killed_zygotes_are_removed_by_the_next_run(tmp_path, monkeypatch):
+    import socket
+    import tempfile
+    import time
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "crmkit-z-dead"
+    dead.mkdir()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.bind(str(dead / "zygote.sock"))  # bound, never listening: its zygote was killed
+    live = tmp_path / "crmkit-z-live"
+    live.mkdir()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(live / "zygote.sock"))
+    listener.listen(1)
+    young = tmp_path / "crmkit-z-young"  # a zygote still starting: no socket yet
+    young.mkdir()
+    old = time.time() - 3600
+    for folder in (dead, live):
+        os.utime(folder, (old, old))
+    try:
+        assert zygote._remove_dead_folders() == [dead]
+    finally:
+        listener.close()
+    assert not dead.exists() and live.exists() and young.exists()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ...data.keys import isin
 from ...data.purchases import purchases
 from ...errors import CrmkitError
 
@@ -32,25 +33,6 @@ LINE_COLUMNS = ["order_id", "customer_id", "order_date", "item", "quantity", "re
 """Columns of :func:`basket_lines`."""
 
 _NO_CATEGORY = "(no category)"
-
-
-def _isin(values: pd.Series, allowed) -> np.ndarray:
-    """``values.isin(allowed)`` as a NumPy mask, fast for pandas' Arrow-backed strings.
-
-    (``Series.isin`` of two string columns compares value by value in Python.)
-
-    Examples
-    --------
-    >>> _isin(pd.Series(["a", "b", "c"]), pd.Series(["c", "a", "x"])).tolist()
-    [True, False, True]
-    """
-    allowed = pd.Series(allowed) if not isinstance(allowed, pd.Series) else allowed
-    codes, uniques = pd.factorize(pd.concat([values.reset_index(drop=True),
-                                             allowed.reset_index(drop=True)], ignore_index=True))
-    mask = np.zeros(len(uniques) + 1, dtype=bool)
-    mask[codes[len(values):]] = True
-    mask[-1] = False  # code -1 (missing) never matches
-    return mask[codes[:len(values)]]
 
 
 def _window(orders: pd.DataFrame, *, start, as_of) -> pd.DataFrame:
@@ -264,8 +246,8 @@ def basket_overview(order_items: pd.DataFrame, *, orders: pd.DataFrame, start=No
     """
     bought = _window(orders, start=start, as_of=as_of)
     ids = order_items["order_id"]
-    in_window = _isin(ids, bought["order_id"])
-    known = _isin(ids, orders["order_id"])
+    in_window = isin(ids, bought["order_id"])
+    known = isin(ids, orders["order_id"])
     lines = order_items.loc[in_window]
     per_basket = lines.groupby("order_id")["product_id"].nunique()
     n_baskets = len(per_basket)
@@ -276,7 +258,7 @@ def basket_overview(order_items: pd.DataFrame, *, orders: pd.DataFrame, start=No
         "lines": int(in_window.sum()),
         "lines_not_purchases": int((known & ~in_window).sum()),
         "lines_unknown_order": int((~known).sum()),
-        "customers": int(bought.loc[_isin(bought["order_id"], per_basket.index.to_series()), "customer_id"].nunique()),
+        "customers": int(bought.loc[isin(bought["order_id"], per_basket.index.to_series()), "customer_id"].nunique()),
         "products": int(lines["product_id"].nunique()),
         "items_per_basket": float(per_basket.mean()) if n_baskets else np.nan,
         "multi_item_share": float((per_basket >= 2).mean()) if n_baskets else np.nan,

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .baskets import _codes, _isin
+from ...data.keys import isin
+from .baskets import _codes
 
 __all__ = [
     "RecommenderEvaluation",
@@ -83,7 +84,7 @@ def split_last_basket(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     b = b.sort_values(["customer_id", "order_date", "order_id"], kind="stable")
     size = b.groupby("customer_id")["order_id"].transform("size")
     last = ~b["customer_id"].duplicated(keep="last") & (size >= 2)
-    hidden = _isin(lines["order_id"], b.loc[last, "order_id"])
+    hidden = isin(lines["order_id"], b.loc[last, "order_id"])
     return lines.loc[~hidden], lines.loc[hidden]
 
 

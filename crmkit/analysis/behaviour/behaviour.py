@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ...calendar import festival_calendar
+from ...data.keys import isin
 from ...data.purchases import purchases
 from ...data.schema import EVENT_TYPES
 from ...periods import Period, parse_period
@@ -299,7 +300,7 @@ def repeat_summary(orders: pd.DataFrame, *, as_of, start=None, horizon_days: int
     t2 = time_to_second_purchase(orders, as_of=as_of, start=start)
     n = len(t2)
     gaps = repeat_gaps(orders, as_of=as_of)
-    gaps = gaps.loc[gaps["customer_id"].isin(t2.index)]
+    gaps = gaps.loc[isin(gaps["customer_id"], t2.index)]
     km = kaplan_meier(t2["days"], t2["reordered"]) if n else None
     back = t2.loc[t2["reordered"], "days"]
     return {

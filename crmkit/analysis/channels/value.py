@@ -26,6 +26,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ...data.keys import isin
+
 __all__ = [
     "MONTH_DAYS",
     "order_values",
@@ -149,7 +151,7 @@ def value_curves(values: pd.DataFrame, *, acquired: pd.DataFrame, as_of, months:
     np.add.at(at_risk, (chan_codes, observed), 1)
     at_risk = at_risk[:, ::-1].cumsum(axis=1)[:, ::-1][:, 1:months + 1]  # observed >= m for m = 1..months
 
-    v = values.loc[values["customer_id"].isin(acquired.index)]
+    v = values.loc[isin(values["customer_id"], acquired.index)]
     month = _months_since(v, acquired)
     pos = acquired.index.get_indexer(v["customer_id"])
     ok = (month >= 1) & (month <= observed[pos])

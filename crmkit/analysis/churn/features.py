@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ...config.churn import ChurnRules
+from ...data.keys import isin
 from ...data.purchases import is_purchase, purchases, rfm_table
 from ...errors import CrmkitError
 from ...periods import day as _day
@@ -178,34 +179,6 @@ def _purchases(orders: pd.DataFrame, *, start=None, end=None, extra=()):
             cols[c] = (cc[keep], labels)
     return (codes[keep], pd.Index(uniques, name="customer_id"), d.to_numpy()[keep],
             orders["revenue"].to_numpy(dtype="float64")[keep], cols)
-
-
-def _isin(values, allowed) -> np.ndarray:
-    """``values.isin(allowed)`` as a boolean array, fast for Arrow-backed strings.
-
-    pandas' ``isin`` of an Arrow string column converts ``allowed`` to Arrow value by
-    value in Python (seconds for a million IDs); pyarrow's ``is_in`` hashes the whole
-    array at once. Missing values match missing values, as in pandas.
-
-    >>> _isin(pd.Series(["a", "b", None]), pd.Series(["b", "c"])).tolist()
-    [False, True, False]
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def arrow(x):
-        dtype = getattr(x, "dtype", None)
-        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-            a = pa.array(x.array)
-            return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-        return None
-
-    v, a = arrow(values), arrow(allowed)
-    if v is None or a is None:
-        return np.asarray(values.isin(allowed), dtype=bool)
-    if a.type != v.type:
-        a = a.cast(v.type)
-    return pc.is_in(v, value_set=a).to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
 # Integer codes of ID columns, remembered while the column's data lives. The churn
@@ -558,7 +531,7 @@ def churn_features(orders: pd.DataFrame, *, as_of, customers: pd.DataFrame | Non
                 gs = s.groupby("customer_id")[col]
                 feats[f"{score}_last"] = gs.last().astype("float64").reindex(ids)
                 feats[f"{score}_mean"] = gs.mean().astype("float64").reindex(ids)
-        feats["has_survey"] = _isin(ids, sv["customer_id"]).astype("float64")
+        feats["has_survey"] = isin(ids, sv["customer_id"]).astype("float64")
 
     if events is not None:
         # customers coded once; only the rows and columns needed are taken (events are

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ...config.lifecycle import LifecycleRules
+from ...data.keys import isin
 from ...data.purchases import purchases
 from ...periods import Period
 from ..segmentation.segmentation import TIER_LABELS, value_tiers
@@ -424,7 +425,7 @@ def migration_profile(orders: pd.DataFrame, migration: pd.DataFrame, *, period: 
     """
     m = migration.loc[migration["movement"].isin(["up", "same", "down"])]
     p = purchases(orders)
-    in_p = p.loc[period.contains(p["order_date"]) & p["customer_id"].isin(m.index)]
+    in_p = p.loc[period.contains(p["order_date"]) & isin(p["customer_id"], m.index)]
     g = in_p.groupby("customer_id")
     n_orders = g.size().reindex(m.index, fill_value=0)
     revenue = g["revenue"].sum().reindex(m.index, fill_value=0.0)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...data.keys import isin
 from ...data.purchases import is_purchase
 
 __all__ = [
@@ -52,7 +53,7 @@ def _item_costs(orders: pd.DataFrame, order_items, products) -> pd.Series:
     if order_items is None or products is None or "unit_cost" not in products.columns:
         return pd.Series(np.nan, index=orders.index)
     unit = products.drop_duplicates("product_id").set_index("product_id")["unit_cost"]
-    it = order_items.loc[order_items["order_id"].isin(orders["order_id"]), ["order_id", "product_id", "quantity"]]
+    it = order_items.loc[isin(order_items["order_id"], orders["order_id"]), ["order_id", "product_id", "quantity"]]
     line = it["quantity"].to_numpy(dtype=float) * unit.reindex(it["product_id"]).to_numpy(dtype=float)
     per = pd.DataFrame({"order_id": it["order_id"].to_numpy(), "cost": line}).groupby("order_id")["cost"].sum(
         min_count=1)
