@@ -132,8 +132,9 @@ class _Peak:
 def speed_gauge() -> float:
     """Seconds a fixed pure-Python loop takes now: how fast this shared machine is at the moment.
 
-    The development machine is shared: the same loop took 1.7 s when it was quiet and up
-    to 3.7 s when it was busy. Times recorded with a slow gauge are slow for that reason.
+    The development machine is shared: with the venv's Python the loop takes about 0.7 s
+    when the machine is quiet and twice that when it is busy. Times recorded with a slow
+    gauge are slow for that reason (the machine can also get busy during a run).
     """
     t0 = time.perf_counter()
     s = 0
@@ -196,7 +197,7 @@ def write_results(runs: list[dict], *, title: str, note: str, targets: str) -> N
         f"machine: {os.cpu_count()} cores, shared with other work; Python "
         f"{platform.python_version()}; load average (1 min) at the start of each run: "
         + ", ".join(f"{r['load'][0]:.1f}" for r in runs)
-        + "; speed gauge (a fixed Python loop, 1.7 s when the machine is quiet) before each run: "
+        + "; speed gauge (a fixed Python loop, about 0.7 s when the machine is quiet) before each run: "
         + ", ".join(f"{r['gauge']:.1f} s" for r in runs),
         f"data: {first['dataset']}: " + ", ".join(f"{t} {n:,}" for t, n in first["tables"].items()),
         f"runs: {len(runs)}, {jobs.group(1) if jobs else '?'} notebook(s) at a time"
