@@ -36,7 +36,10 @@ import textwrap
 import time
 from pathlib import Path
 
-from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
+from harness import (  # bench/harness.py (the script's own folder is on sys.path)
+    append_results,
+    run_child,
+)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -228,12 +231,7 @@ def main() -> None:
         print("\n".join(lines))
         return
     path = HERE / "results_basket.md"
-    if not path.exists():
-        path.write_text("# Market basket benchmark results\n\nAppended by bench/bench_basket.py. "
-                        "Wall-clock on the development machine (2 cores shared with other work, so "
-                        "expect noise). No test asserts them.\n", encoding="utf-8")
-    with open(path, "a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    append_results(path, lines, title="Market basket benchmark results", script="bench_basket.py")
 
 
 if __name__ == "__main__":

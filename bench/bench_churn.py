@@ -29,6 +29,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from harness import append_results  # bench/harness.py (the script's own folder is on sys.path)
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 CUTOFF = "2025-09-30"
@@ -135,12 +137,7 @@ def main() -> None:
                  "time includes waiting for the CPU when the machine is busy (see the load "
                  "average); the CPU time does not.")
     path = HERE / "results_churn.md"
-    if not path.exists():
-        path.write_text("# Churn benchmark results\n\nAppended by bench/bench_churn.py. Wall-clock "
-                        "on the development machine (2 cores shared with other work, so expect "
-                        "noise). No test asserts them.\n", encoding="utf-8")
-    with open(path, "a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    append_results(path, lines, title="Churn benchmark results", script="bench_churn.py")
 
 
 if __name__ == "__main__":

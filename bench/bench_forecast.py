@@ -38,6 +38,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from harness import append_results  # bench/harness.py (the script's own folder is on sys.path)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
@@ -221,12 +223,7 @@ def main() -> None:
                  "notebook in under 60 s on 10M orders. The wall time includes waiting for the CPU "
                  "when the machine is busy (see the load average); the CPU time does not.")
     path = HERE / "results_forecast.md"
-    if not path.exists():
-        path.write_text("# Sales-forecast benchmark results\n\nAppended by bench/bench_forecast.py. "
-                        "Wall-clock on the development machine (2 cores shared with other work, so "
-                        "expect noise). No test asserts them.\n", encoding="utf-8")
-    with open(path, "a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    append_results(path, lines, title="Sales-forecast benchmark results", script="bench_forecast.py")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,10 @@ import platform
 import textwrap
 from pathlib import Path
 
-from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
+from harness import (  # bench/harness.py (the script's own folder is on sys.path)
+    append_results,
+    run_child,
+)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -255,13 +258,7 @@ def main() -> None:
                  "time includes waiting for the CPU when the machine is busy (see the load average); CPU time "
                  "does not.")
     path = HERE / "results_money.md"
-    if not path.exists():
-        path.write_text("# Attribution and profitability benchmark results\n\nAppended by bench/bench_money.py "
-                        "(see its docstring for the data and the method). Wall-clock on the development machine "
-                        "(2 cores shared with other work, so expect noise). No test asserts them.\n",
-                        encoding="utf-8")
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    append_results(path, lines, title="Attribution and profitability benchmark results", script="bench_money.py")
     print(f"recorded in {path}")
 
 

@@ -27,7 +27,10 @@ import platform
 import textwrap
 from pathlib import Path
 
-from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
+from harness import (  # bench/harness.py (the script's own folder is on sys.path)
+    append_results,
+    run_child,
+)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -186,12 +189,7 @@ def main() -> None:
                  "row). The wall time includes waiting for the CPU when the machine is busy (see the load "
                  "average); the CPU time does not.")
     path = HERE / "results_sales.md"
-    if not path.exists():
-        path.write_text("# Sales funnel and sales-team benchmark results\n\nAppended by bench/bench_sales.py. "
-                        "Wall-clock on the development machine (2 cores shared with other work, so expect "
-                        "noise). No test asserts them.\n", encoding="utf-8")
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    append_results(path, lines, title="Sales funnel and sales-team benchmark results", script="bench_sales.py")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,10 @@ import platform
 import textwrap
 from pathlib import Path
 
-from harness import run_child  # bench/harness.py (the script's own folder is on sys.path)
+from harness import (  # bench/harness.py (the script's own folder is on sys.path)
+    append_results,
+    run_child,
+)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -194,12 +197,7 @@ def main() -> None:
     print(text)
     if not args.no_record:
         path = HERE / "results_satisfaction.md"
-        if not path.exists():
-            path.write_text("# Satisfaction benchmark results\n\nAppended by bench/bench_satisfaction.py. "
-                            "Wall-clock on the development machine (2 cores shared with other work, so expect "
-                            "noise). No test asserts them.\n", encoding="utf-8")
-        with path.open("a", encoding="utf-8") as f:
-            f.write(text)
+        append_results(path, lines, title="Satisfaction benchmark results", script="bench_satisfaction.py")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""What the area benchmarks share: each step runs in a fresh Python process.
+"""What the area benchmarks share: each step runs in a fresh Python process, and results
+are appended to ``bench/results_<area>.md``.
 
 A benchmark script keeps its child program as a string (``CHILD``) that times one step
 and prints one JSON line as its last output; :func:`run_child` runs it and returns that
@@ -11,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def run_child(code: str, *args, threads: int | None = None) -> dict:
@@ -32,3 +34,13 @@ def run_child(code: str, *args, threads: int | None = None) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
                          text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def append_results(path: Path, lines: list[str], *, title: str, script: str) -> None:
+    """Append ``lines`` to the results file ``path``, which starts with ``title`` when new."""
+    if not path.exists():
+        path.write_text(f"# {title}\n\nAppended by bench/{script} (see its docstring for the data "
+                        "and the method). Wall-clock on the development machine (2 cores shared with "
+                        "other work, so expect noise). No test asserts them.\n", encoding="utf-8")
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")

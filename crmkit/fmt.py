@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["MISSING", "is_missing", "count", "num", "money", "pct", "points", "change", "date",
-           "plural", "RATE_UNITS"]
+           "window", "plural", "RATE_UNITS"]
 
 MISSING = "–"
 """What a missing value looks like on a page."""
@@ -116,6 +116,26 @@ def change(value, previous, *, unit: str) -> str:
 def date(ts) -> str:
     """A day: ``2025-12-31``."""
     return MISSING if is_missing(ts) else f"{ts:%Y-%m-%d}"
+
+
+def window(days: int | None, as_of, *, items: str = "orders") -> str:
+    """A look-back window in words: whole years as months, else days; None: everything.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> day = pd.Timestamp("2025-12-30")
+    >>> window(365, day), window(90, day), window(None, day, items="deals")
+    ('the 12 months to 2025-12-30', 'the 90 days to 2025-12-30', 'all deals up to 2025-12-30')
+    """
+    import pandas as pd
+
+    day = date(pd.Timestamp(as_of))
+    if days is None:
+        return f"all {items} up to {day}"
+    if days % 365 == 0:
+        return f"the {12 * days // 365} months to {day}"
+    return f"the {days} days to {day}"
 
 
 def plural(n, word: str, plural_word: str | None = None) -> str:

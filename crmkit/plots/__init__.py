@@ -7,6 +7,7 @@ The foundation charts live here; each analysis area has its own submodule
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -23,6 +24,10 @@ __all__ = [
     "plot_missing",
     "plot_cleaning_log",
     "currency_formatter",
+    "money_axis",
+    "get_ax",
+    "date_axis",
+    "empty_ax",
 ]
 
 
@@ -41,9 +46,40 @@ def currency_formatter(currency: str = "¥") -> mticker.FuncFormatter:
     return mticker.FuncFormatter(f)
 
 
-def _ax(ax):
+def money_axis(currency: str = "¥") -> mticker.FuncFormatter:
+    """Money ticks: ¥1,500 below ten thousand, ¥12k / ¥1.2M above (no two ticks alike).
+
+    Examples
+    --------
+    >>> f = money_axis("¥")
+    >>> f(1500, 0), f(25000, 0)
+    ('¥1,500', '¥25k')
+    """
+    big = currency_formatter(currency)
+    return mticker.FuncFormatter(lambda v, pos: big(v, pos) if abs(v) >= 10_000 else f"{currency}{v:,.0f}")
+
+
+def get_ax(ax=None, figsize=None):
+    """``ax``, or the Axes of a new figure of ``figsize`` when ``ax`` is None."""
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def date_axis(ax, *, minticks: int | None = None, maxticks: int | None = None) -> None:
+    """Concise date ticks on the x axis (``2025``, ``Apr``, ``Jul``; the year once)."""
+    loc = mdates.AutoDateLocator(**{k: v for k, v in (("minticks", minticks), ("maxticks", maxticks))
+                                    if v is not None})
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def empty_ax(ax, text: str, *, title: str | None = None):
+    """Say in the chart's place why there is nothing to draw; return ``ax``."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    if title is not None:
+        ax.set(title=title)
     return ax
 
 
@@ -62,7 +98,7 @@ def plot_trend(trend: pd.DataFrame, *, y: str = "revenue", period: Period | None
     currency : str, optional
         Format the y axis as money.
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     sns.lineplot(x=trend.index, y=trend[y], marker="o", ax=ax, label=label)
     if period is not None:
         ax.axvspan(period.start, period.end_exclusive, color="tab:orange", alpha=0.15,
@@ -91,7 +127,7 @@ def plot_kpi_change(kpis: pd.DataFrame, *, kind: str = "amounts", ax=None):
     from ..analysis.kpi.kpis import LOWER_IS_BETTER
     from ..fmt import RATE_UNITS, change
 
-    ax = _ax(ax)
+    ax = get_ax(ax)
     rates = kpis["unit"].isin(list(RATE_UNITS))
     d = kpis.loc[rates if kind == "rates" else ~rates].dropna(subset=["change"]).iloc[::-1]
     if d.empty:
@@ -128,7 +164,7 @@ def plot_missing(profile: pd.DataFrame, *, ax=None, top: int = 20):
     profile : DataFrame
         Output of :func:`crmkit.data.pipeline.profile_tables`.
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     d = profile[profile["missing"] > 0].sort_values("missing_share", ascending=False).head(top)
     if d.empty:
         ax.text(0.5, 0.5, "No missing values", ha="center", va="center", transform=ax.transAxes)
@@ -142,7 +178,7 @@ def plot_missing(profile: pd.DataFrame, *, ax=None, top: int = 20):
 
 def plot_cleaning_log(log: pd.DataFrame, *, ax=None):
     """Bars of rows affected per cleaning rule (rules that found something)."""
-    ax = _ax(ax)
+    ax = get_ax(ax)
     d = log[log["rows_affected"] > 0].copy()
     if d.empty:
         ax.text(0.5, 0.5, "Nothing needed cleaning", ha="center", va="center", transform=ax.transAxes)

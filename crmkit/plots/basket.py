@@ -4,12 +4,11 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from . import currency_formatter
+from . import currency_formatter, empty_ax, get_ax
 
 __all__ = [
     "plot_basket_sizes",
@@ -24,17 +23,6 @@ _PCT = mticker.PercentFormatter(xmax=1, decimals=0)
 _BLUE, _GREY, _ORANGE = "#3e7cb1", "#9aa5b1", "#d9822b"
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _empty(ax, text: str, title: str):
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
-    ax.set(title=title)
-    return ax
 
 
 def plot_basket_sizes(sizes: pd.DataFrame, *, ax=None, max_products: int = 6):
@@ -47,10 +35,10 @@ def plot_basket_sizes(sizes: pd.DataFrame, *, ax=None, max_products: int = 6):
     max_products : int, default 6
         Larger baskets are pooled in the last bar ("6+").
     """
-    ax = _ax(ax, figsize=(8, 3.8))
+    ax = get_ax(ax, figsize=(8, 3.8))
     title = "How many products a basket holds"
     if sizes.empty:
-        return _empty(ax, "No baskets", title)
+        return empty_ax(ax, "No baskets", title=title)
     n = sizes["products"].clip(upper=max_products)
     labels = [str(k) if k < max_products else f"{max_products}+" for k in range(1, max_products + 1)]
     x = np.arange(1, max_products + 1)
@@ -88,10 +76,10 @@ def plot_top_rules(rules: pd.DataFrame, *, top: int = 10, ax=None):
     top : int, default 10
     """
     d = rules.head(top)
-    ax = _ax(ax, figsize=(9, 0.45 * max(len(d), 1) + 1.6))
+    ax = get_ax(ax, figsize=(9, 0.45 * max(len(d), 1) + 1.6))
     title = "Products bought together: the strongest pairs"
     if d.empty:
-        return _empty(ax, "No rule passes the thresholds", title)
+        return empty_ax(ax, "No rule passes the thresholds", title=title)
     y = np.arange(len(d))[::-1]
     ax.barh(y, d["lift"], color=_BLUE)
     ax.set_yticks(y, [f"{a}  →  {c}" for a, c in zip(d["if_bought"], d["also_bought"], strict=True)])
@@ -120,11 +108,11 @@ def plot_lift_matrix(matrix: pd.DataFrame, *, ax=None, title: str = "Lift of eac
         Write each lift in its cell.
     """
     k = len(matrix)
-    ax = _ax(ax, figsize=(max(5.5, 0.55 * k + 3), max(4.5, 0.45 * k + 2)))
+    ax = get_ax(ax, figsize=(max(5.5, 0.55 * k + 3), max(4.5, 0.45 * k + 2)))
     values = matrix.to_numpy(float)
     finite = values[np.isfinite(values) & (values > 0)]
     if finite.size == 0:
-        return _empty(ax, "No two items share a basket", title)
+        return empty_ax(ax, "No two items share a basket", title=title)
     logs = np.log2(np.where(values > 0, values, np.nan))
     m = max(float(np.nanmax(np.abs(logs))), 1.0)
     im = ax.imshow(np.ma.masked_invalid(logs), cmap="RdBu", vmin=-m, vmax=m, aspect="auto")
@@ -156,10 +144,10 @@ def plot_cross_sell(cross: pd.DataFrame, *, top: int = 10, currency: str = "¥",
     currency : str, default "¥"
     """
     d = cross.head(top)
-    ax = _ax(ax, figsize=(9, 0.45 * max(len(d), 1) + 1.6))
+    ax = get_ax(ax, figsize=(9, 0.45 * max(len(d), 1) + 1.6))
     title = "Cross-sell gaps: revenue if each buyer of the product bought the companion once"
     if d.empty:
-        return _empty(ax, "No companion passes the thresholds", title)
+        return empty_ax(ax, "No companion passes the thresholds", title=title)
     y = np.arange(len(d))[::-1]
     ax.barh(y, d["opportunity"], color=_GREY, label="if each not-yet buyer bought it once")
     ax.barh(y, d["expected_revenue"], color=_BLUE, label="expected from one offer")
@@ -186,7 +174,7 @@ def plot_hit_rates(metrics: pd.DataFrame, *, measure: str = "hit_rate", ax=None,
     names : dict, optional
         Model name -> legend text.
     """
-    ax = _ax(ax, figsize=(6, 4))
+    ax = get_ax(ax, figsize=(6, 4))
     words = {"hit_rate": "hit rate (customers with a hit)", "precision": "precision",
              "recall": "recall", "coverage": "coverage (share of products recommended)"}
     names = names or {}
@@ -217,10 +205,10 @@ def plot_recommended_products(recommendations: pd.DataFrame, *, names: pd.Series
         Product ID -> name.
     top : int, default 15
     """
-    ax = _ax(ax, figsize=(8, 0.35 * top + 1.5))
+    ax = get_ax(ax, figsize=(8, 0.35 * top + 1.5))
     title = "Products recommended to the most customers"
     if recommendations.empty:
-        return _empty(ax, "No recommendations", title)
+        return empty_ax(ax, "No recommendations", title=title)
     n_cust = recommendations["customer_id"].nunique()
     share = recommendations["product_id"].value_counts().head(top) / n_cust
     labels = [str(names.get(i, i)) if names is not None else str(i) for i in share.index]

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import currency_formatter
+from . import currency_formatter, get_ax
 
 __all__ = [
     "plot_purchase_frequency",
@@ -32,11 +31,6 @@ _BLUE = "#3e7cb1"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
 
 def plot_purchase_frequency(frequency: pd.DataFrame, *, ax=None):
     """Bars: share of customers by number of orders in the window.
@@ -51,7 +45,7 @@ def plot_purchase_frequency(frequency: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     bars = ax.bar(frequency["label"], frequency["share"], color=_BLUE)
     ax.bar_label(bars, labels=[f"{100 * v:.0f}%" for v in frequency["share"]], padding=2, fontsize=8)
     ax.yaxis.set_major_formatter(_PCT)
@@ -74,7 +68,7 @@ def plot_order_values(values: pd.Series, *, currency: str = "¥", ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     v = values[values > 0]
     sns.histplot(x=v.to_numpy(), log_scale=True, bins=50, color=_BLUE, ax=ax)
     med = float(v.median())
@@ -99,7 +93,7 @@ def plot_repeat_gaps(gaps: pd.DataFrame, *, max_days: int = 365, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     g = gaps["gap_days"].clip(upper=max_days)
     sns.histplot(x=g.to_numpy(), bins=np.arange(0, max_days + 8, 7), color=_BLUE, ax=ax)
     med = float(gaps["gap_days"].median())
@@ -127,7 +121,7 @@ def plot_reorder_curve(km: pd.DataFrame, *, horizon_days: int | None = None, max
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     k = km.loc[km.index <= max_days]
     t = np.r_[0.0, k.index.to_numpy(dtype=float)]
     share = np.r_[0.0, 1 - k["survival"].to_numpy()]
@@ -162,7 +156,7 @@ def plot_weekday_hour(counts: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(11, 3.8))
+    ax = get_ax(ax, figsize=(11, 3.8))
     m = counts.pivot(index="weekday_name", columns="hour", values="share")
     m = m.reindex([w for w in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")])
     sns.heatmap(100 * m, cmap="Blues", ax=ax, cbar_kws={"label": "% of orders"}, linewidths=0.3)
@@ -183,7 +177,7 @@ def plot_weekday_profile(profile: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     colors = [_BLUE if w < 5 else "#d9822b" for w in profile["weekday"]]
     bars = ax.bar(profile["weekday_name"], profile["index"], color=colors)
     ax.bar_label(bars, labels=[f"{v:.2f}" for v in profile["index"]], padding=2, fontsize=8)
@@ -205,7 +199,7 @@ def plot_month_profile(profile: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     years = sorted(profile["year"].unique())
     palette = sns.color_palette("Blues", len(years) + 1)[1:]
     for color, (y, d) in zip(palette, profile.groupby("year", sort=True)):
@@ -232,7 +226,7 @@ def plot_daily_orders(daily: pd.DataFrame, *, festivals: pd.DataFrame | None = N
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(11, 4))
+    ax = get_ax(ax, figsize=(11, 4))
     ax.plot(daily.index, daily["orders"], color="#9aa5b1", linewidth=0.7, label="orders per day")
     ax.plot(daily.index, daily["orders"].rolling(7, center=True, min_periods=1).mean(), color=_BLUE,
             linewidth=1.8, label="7-day average")
@@ -262,7 +256,7 @@ def plot_festival_lift(lifts: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(9, 0.35 * len(lifts) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.35 * len(lifts) + 1.5))
     d = lifts.assign(what=lifts["festival"] + " " + lifts["date"].dt.strftime("%Y-%m-%d"))
     colors = np.where(d["lift"] >= 1, _BLUE, "#ba2525")
     bars = ax.barh(d["what"], d["lift"], color=colors)
@@ -288,7 +282,7 @@ def plot_category_mix(mix: pd.DataFrame, *, value: str = "revenue_share", ax=Non
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(10, 0.5 * mix["group"].nunique() + 2))
+    ax = get_ax(ax, figsize=(10, 0.5 * mix["group"].nunique() + 2))
     m = mix.pivot(index="group", columns="category", values=value).fillna(0)
     sns.heatmap(100 * m, annot=True, fmt=".0f", cmap="Blues", ax=ax,
                 cbar_kws={"label": "%"}, linewidths=0.3)
@@ -310,7 +304,7 @@ def plot_first_category(share: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     bars = ax.barh(share["category"], share["share"], color=_BLUE)
     ax.bar_label(bars, labels=[f"{100 * v:.0f}%" for v in share["share"]], padding=2, fontsize=8)
     ax.invert_yaxis()
@@ -334,7 +328,7 @@ def plot_funnel(funnel: pd.DataFrame, *, by: str | None = None, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     d = funnel.assign(stage=funnel["stage"].str.replace("_", " "))
     sns.lineplot(data=d, x="stage", y="share_of_start", hue=by, marker="o", ax=ax, sort=False)
     if by is None:

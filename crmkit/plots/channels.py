@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from . import currency_formatter
+from . import date_axis, empty_ax, get_ax, money_axis
 
 __all__ = [
     "channel_colors",
@@ -47,31 +45,6 @@ def _colors(colors, channels) -> dict[str, str]:
     return out
 
 
-def money_axis(currency: str = "¥") -> mticker.FuncFormatter:
-    """Money ticks: ¥1,500 below ten thousand, ¥12k / ¥1.2M above (no two ticks alike).
-
-    Examples
-    --------
-    >>> f = money_axis("¥")
-    >>> f(1500, 0), f(25000, 0)
-    ('¥1,500', '¥25k')
-    """
-    big = currency_formatter(currency)
-    return mticker.FuncFormatter(lambda v, pos: big(v, pos) if abs(v) >= 10_000 else f"{currency}{v:,.0f}")
-
-
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _empty(ax, text: str):
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
-    return ax
-
-
 def plot_ltv_cac(value: pd.DataFrame, *, currency: str = "¥", rule_of_thumb: float = 3.0, colors=None,
                  basis: str = "value", ax=None):
     """Lifetime value per acquired customer against CAC, one point per paid channel.
@@ -88,10 +61,10 @@ def plot_ltv_cac(value: pd.DataFrame, *, currency: str = "¥", rule_of_thumb: fl
     basis : str, default "value"
         What the lifetime value counts (``"margin"`` or ``"revenue"``): named on the axis.
     """
-    ax = _ax(ax, figsize=(8, 5.5))
+    ax = get_ax(ax, figsize=(8, 5.5))
     d = value.loc[value["cac"].notna() & value["ltv"].notna()]
     if d.empty:
-        return _empty(ax, "no channel with both spend and customers")
+        return empty_ax(ax, "no channel with both spend and customers")
     colors = _colors(colors, value.index)
     top_x = d["cac"].max() * 1.25
     top_y = max(d["ltv"].max() * 1.15, rule_of_thumb * top_x * 0.2)
@@ -123,18 +96,16 @@ def plot_cac_trend(trend: pd.DataFrame, *, currency: str = "¥", period=None, co
     colors : dict, optional
         Colour per channel (:func:`channel_colors`).
     """
-    ax = _ax(ax, figsize=(10, 4.5))
+    ax = get_ax(ax, figsize=(10, 4.5))
     d = trend.dropna(subset=["cac"])
     if d.empty:
-        return _empty(ax, "no month with both spend and new customers")
+        return empty_ax(ax, "no month with both spend and new customers")
     colors = _colors(colors, trend["channel"].unique())
     for ch, g in d.groupby("channel"):
         ax.plot(g["month"], g["cac"], marker="o", ms=3, color=colors[str(ch)], label=str(ch))
     if period is not None:
         ax.axvspan(period.start, period.end_exclusive, color="tab:orange", alpha=0.12)
-    loc = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    date_axis(ax)
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -159,13 +130,13 @@ def plot_payback(curves: pd.DataFrame, cac: pd.Series, *, max_month: int | None 
     colors : dict, optional
         Colour per channel (:func:`channel_colors`).
     """
-    ax = _ax(ax, figsize=(9, 4.5))
+    ax = get_ax(ax, figsize=(9, 4.5))
     cac = cac.dropna()
     d = curves.loc[curves["channel"].isin(cac.index)]
     if max_month is not None:
         d = d.loc[d["month"] <= max_month]
     if d.empty:
-        return _empty(ax, "no paid channel with value to show")
+        return empty_ax(ax, "no paid channel with value to show")
     colors = _colors(colors, curves["channel"].unique())
     for ch, g in d.groupby("channel"):
         ax.plot(g["month"], g["cumulative_value"] / cac[ch], marker="o", ms=3, color=colors[str(ch)],
@@ -191,10 +162,10 @@ def plot_spend_value_share(value: pd.DataFrame, *, ax=None):
     value : DataFrame
         :func:`crmkit.analysis.channels.channel_value` (``spend_share``, ``value_share``).
     """
-    ax = _ax(ax, figsize=(8, 4))
+    ax = get_ax(ax, figsize=(8, 4))
     d = value.dropna(subset=["spend_share", "value_share"]).sort_values("spend_share")
     if d.empty:
-        return _empty(ax, "no paid channel")
+        return empty_ax(ax, "no paid channel")
     y = np.arange(len(d))
     ax.barh(y + 0.2, d["spend_share"], height=0.38, color="#9aa5b1", label="share of spend")
     ax.barh(y - 0.2, d["value_share"], height=0.38, color="#2f8132", label="share of value")
@@ -224,9 +195,9 @@ def plot_attribution(table: pd.DataFrame, *, models: dict[str, str] | None = Non
     from ..analysis.channels.attribution import MODELS
 
     models = MODELS if models is None else models
-    ax = _ax(ax, figsize=(10, 4.8))
+    ax = get_ax(ax, figsize=(10, 4.8))
     if table.empty or table[list(models)].to_numpy().sum() == 0:
-        return _empty(ax, "no first purchase to attribute")
+        return empty_ax(ax, "no first purchase to attribute")
     d = table[list(models)]
     n, k = d.shape
     width = 0.8 / k
@@ -252,10 +223,10 @@ def plot_value_per_spend(point: pd.DataFrame, *, currency: str = "¥", level: fl
     colors : dict, optional
         Colour per channel (:func:`channel_colors`).
     """
-    ax = _ax(ax, figsize=(8, 4))
+    ax = get_ax(ax, figsize=(8, 4))
     d = point.dropna(subset=["value_per_spend"]).sort_values("value_per_spend")
     if d.empty:
-        return _empty(ax, "no paid channel")
+        return empty_ax(ax, "no paid channel")
     colors = _colors(colors, point.index)
     y = np.arange(len(d))
     ax.barh(y, d["value_per_spend"], color=[colors[str(c)] for c in d.index], height=0.6)

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
 from ..labels import label
-from . import currency_formatter
+from . import currency_formatter, date_axis, get_ax
 
 __all__ = [
     "plot_churn_over_time",
@@ -35,22 +33,12 @@ _PCT = mticker.PercentFormatter(1.0, decimals=0)
 _RISK_UP, _RISK_DOWN = "#ba2525", "#2f8132"
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _dates(ax) -> None:
-    loc = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
 
 def plot_churn_over_time(rates: pd.DataFrame, *, plan=None, ax=None):
     """Churn rate at each monthly cut-off (:func:`crmkit.analysis.churn.churn_rate_over_time`),
     with the training and test cut-offs of ``plan`` marked."""
-    ax = _ax(ax)
+    ax = get_ax(ax)
     ax.plot(rates.index, rates["churn_rate"], marker="o", color="#3e7cb1", label="churn rate")
     if plan is not None:
         for role, c, col in (("training", plan.train, "tab:purple"), ("test", plan.test, "tab:orange")):
@@ -58,7 +46,7 @@ def plot_churn_over_time(rates: pd.DataFrame, *, plan=None, ax=None):
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.yaxis.set_major_formatter(_PCT)
     ax.set_ylim(0, 1)
-    _dates(ax)
+    date_axis(ax, minticks=3, maxticks=8)
     ax.set(xlabel="cut-off (month end)", ylabel="churned in the next N days",
            title="Churn rate of active customers, by cut-off")
     return ax
@@ -67,7 +55,7 @@ def plot_churn_over_time(rates: pd.DataFrame, *, plan=None, ax=None):
 def plot_cutoff_plan(plan, *, ax=None):
     """Timeline of the training, test and scoring cut-offs: the lookback window that
     defines active customers and features (grey) and the label window (coloured)."""
-    ax = _ax(ax, figsize=(10, 2.8))
+    ax = get_ax(ax, figsize=(10, 2.8))
     t = plan.table()
     colors = {"train": "tab:purple", "test": "tab:orange", "score": "tab:green"}
     labels = {"train": "training", "test": "test", "score": "scoring"}
@@ -83,7 +71,7 @@ def plot_cutoff_plan(plan, *, ax=None):
     ax.text(plan.data_end, len(t) - 0.45, " last day with data", fontsize=8, va="bottom")
     ax.set_yticks(range(len(t)), [labels[r] for r in t.index[::-1]])
     ax.set_ylim(-0.6, len(t) - 0.1)
-    _dates(ax)
+    date_axis(ax, minticks=3, maxticks=8)
     ax.set(xlabel="grey: lookback (who is active, features)   colour: the N-day label window "
                   "(hatched: not yet in the data)", ylabel="", title="Cut-offs of the churn study")
     return ax
@@ -93,7 +81,7 @@ def plot_odds_ratios(odds: pd.DataFrame, *, top: int = 15, ax=None):
     """Odds ratios per standard deviation (:func:`crmkit.analysis.churn.odds_ratios`), log scale;
     red raises churn, green lowers it."""
     d = odds.head(top).iloc[::-1]
-    ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
     colors = np.where(d["odds_ratio"] >= 1, _RISK_UP, _RISK_DOWN)
     ax.barh([label(f) for f in d.index], d["odds_ratio"] - 1, left=1, color=colors)
     ax.axvline(1, color="black", linewidth=0.8)
@@ -116,7 +104,7 @@ def plot_churn_tree(model, *, ax=None, fontsize: int = 8):
     """
     from sklearn.tree import plot_tree
 
-    ax = _ax(ax, figsize=(14, 6))
+    ax = get_ax(ax, figsize=(14, 6))
     plot_tree(model.estimator_[-1], feature_names=[label(f) for f in model.model_features_],
               class_names=["stay", "churn"], filled=True, proportion=True, impurity=False,
               rounded=True, precision=2, fontsize=fontsize, ax=ax)
@@ -126,7 +114,7 @@ def plot_churn_tree(model, *, ax=None, fontsize: int = 8):
 
 def plot_roc(roc: pd.DataFrame, *, ax=None):
     """ROC curves (:func:`crmkit.analysis.churn.roc_curves`) with the diagonal of a random score."""
-    ax = _ax(ax, figsize=(5.5, 5))
+    ax = get_ax(ax, figsize=(5.5, 5))
     sns.lineplot(data=roc, x="fpr", y="tpr", hue="model", ax=ax, errorbar=None,
                  estimator=None, sort=False)
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="random")
@@ -139,7 +127,7 @@ def plot_roc(roc: pd.DataFrame, *, ax=None):
 def plot_pr(pr: pd.DataFrame, *, base_rate: float | None = None, ax=None):
     """Precision-recall curves (:func:`crmkit.analysis.churn.pr_curves`); the dotted line is the
     base rate (the precision of contacting customers at random)."""
-    ax = _ax(ax, figsize=(5.5, 5))
+    ax = get_ax(ax, figsize=(5.5, 5))
     sns.lineplot(data=pr, x="recall", y="precision", hue="model", ax=ax, errorbar=None,
                  estimator=None, sort=False)
     if base_rate is not None:
@@ -154,7 +142,7 @@ def plot_pr(pr: pd.DataFrame, *, base_rate: float | None = None, ax=None):
 
 def plot_calibration(cal: pd.DataFrame, *, ax=None):
     """Predicted versus observed churn (:func:`crmkit.analysis.churn.calibration_table`)."""
-    ax = _ax(ax, figsize=(5.5, 5))
+    ax = get_ax(ax, figsize=(5.5, 5))
     sns.lineplot(data=cal, x="predicted", y="observed", hue="model", marker="o", ax=ax,
                  errorbar=None, estimator=None, sort=False)
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
@@ -168,7 +156,7 @@ def plot_calibration(cal: pd.DataFrame, *, ax=None):
 
 def plot_lift(gains: pd.DataFrame, *, ax=None):
     """Churn rate by risk decile (:func:`crmkit.analysis.churn.gains_table`), base rate dotted."""
-    ax = _ax(ax)
+    ax = get_ax(ax)
     ax.bar(gains.index.astype(str), gains["churn_rate"], color="#d9822b")
     base = gains["churners"].sum() / gains["customers"].sum()
     ax.axhline(base, color="black", linestyle=":", label=f"all customers {base:.0%}")
@@ -183,7 +171,7 @@ def plot_lift(gains: pd.DataFrame, *, ax=None):
 
 def plot_gains(gains: pd.DataFrame, *, ax=None):
     """Cumulative gains: share of all churners found when contacting the riskiest deciles."""
-    ax = _ax(ax, figsize=(5.5, 5))
+    ax = get_ax(ax, figsize=(5.5, 5))
     x = np.r_[0, gains["cum_share_customers"].to_numpy()]
     y = np.r_[0, gains["cum_share_churners"].to_numpy()]
     ax.plot(x, y, marker="o", color="#3e7cb1", label="model")
@@ -198,7 +186,7 @@ def plot_gains(gains: pd.DataFrame, *, ax=None):
 
 def plot_profit_curve(curve: pd.DataFrame, *, best=None, currency: str = "¥", ax=None):
     """Expected profit by contact threshold (:func:`crmkit.analysis.churn.profit_curve`)."""
-    ax = _ax(ax)
+    ax = get_ax(ax)
     ax.plot(curve["threshold"], curve["expected_profit"], color="#3e7cb1")
     ax.axhline(0, color="black", linewidth=0.8)
     if best is not None:
@@ -214,7 +202,7 @@ def plot_profit_curve(curve: pd.DataFrame, *, best=None, currency: str = "¥", a
 
 def plot_confusion(table: pd.DataFrame, *, ax=None):
     """Heat map of :func:`crmkit.analysis.churn.confusion_table` with counts and row shares."""
-    ax = _ax(ax, figsize=(5.5, 3.5))
+    ax = get_ax(ax, figsize=(5.5, 3.5))
     share = table.div(table.sum(axis=1), axis=0)
     annot = table.map(lambda v: f"{v:,}") + "\n(" + share.map(lambda v: f"{v:.0%}") + " of row)"
     sns.heatmap(share, annot=annot.to_numpy(), fmt="", cmap="Blues", vmin=0, vmax=1, cbar=False,
@@ -227,7 +215,7 @@ def plot_confusion(table: pd.DataFrame, *, ax=None):
 def plot_importance(importance: pd.DataFrame, *, top: int = 12, ax=None):
     """Permutation importance (:func:`crmkit.analysis.churn.permutation_drivers`), coloured by group."""
     d = importance.head(top)
-    ax = _ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.35 * len(d) + 1.5))
     sns.barplot(x=d["importance"].to_numpy(), y=[label(f) for f in d.index],
                 hue=d["group"].to_numpy(), dodge=False, ax=ax, palette="tab10", orient="h")
     ax.errorbar(d["importance"], np.arange(len(d)), xerr=d["importance_std"], fmt="none",
@@ -242,7 +230,7 @@ def plot_importance(importance: pd.DataFrame, *, top: int = 12, ax=None):
 
 def plot_partial_dependence(pdp: pd.DataFrame, *, feature: str, ax=None):
     """Average predicted churn as one feature varies (:func:`crmkit.analysis.churn.partial_dependence_table`)."""
-    ax = _ax(ax, figsize=(4.5, 3.5))
+    ax = get_ax(ax, figsize=(4.5, 3.5))
     d = pdp.loc[pdp["feature"] == feature]
     name = label(feature)
     if len(d) and isinstance(d["value"].iloc[0], str):  # levels of a text column or a flag
@@ -258,7 +246,7 @@ def plot_partial_dependence(pdp: pd.DataFrame, *, feature: str, ax=None):
 
 def plot_score_distribution(probability: pd.Series, *, threshold: float | None = None, ax=None):
     """Histogram of churn probabilities with the contact threshold."""
-    ax = _ax(ax)
+    ax = get_ax(ax)
     sns.histplot(probability, bins=40, ax=ax, color="#3e7cb1")
     if threshold is not None:
         ax.axvline(threshold, color="tab:red", linestyle="--", label=f"contact threshold {threshold:.0%}")
@@ -274,7 +262,7 @@ def plot_churn_rate_by(rates: pd.DataFrame, column: str, *, base_rate: float | N
     """Churn rate of each value of one column (:func:`crmkit.analysis.churn.churn_rate_by`),
     with the number of customers on each bar and the overall rate dotted."""
     d = rates.loc[rates["column"] == column]
-    ax = _ax(ax, figsize=(4.5, 0.35 * len(d) + 1.5))
+    ax = get_ax(ax, figsize=(4.5, 0.35 * len(d) + 1.5))
     y = np.arange(len(d))[::-1]
     ax.barh(y, d["churn_rate"], color="#d9822b")
     ax.set_yticks(y, d["value"].astype(str))

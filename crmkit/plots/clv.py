@@ -4,13 +4,12 @@ and returns the Axes; the frames come from :mod:`crmkit.analysis.clv`.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import currency_formatter
+from . import currency_formatter, get_ax
 
 __all__ = [
     "plot_expectation_heatmap",
@@ -39,11 +38,6 @@ def _money_axis(currency: str) -> mticker.FuncFormatter:
     return mticker.FuncFormatter(f)
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
 
 def plot_expectation_heatmap(grid: pd.DataFrame, *, value: str = "expected_purchases",
                              ax=None):
@@ -63,7 +57,7 @@ def plot_expectation_heatmap(grid: pd.DataFrame, *, value: str = "expected_purch
     """
     if value not in ("expected_purchases", "probability_alive"):
         raise ValueError(f"value must be expected_purchases or probability_alive, got {value!r}")
-    ax = _ax(ax, figsize=(9, 5.5))
+    ax = get_ax(ax, figsize=(9, 5.5))
     unit = _UNIT.get(grid.attrs.get("time_unit", "W"), "weeks")
     T, t = grid.attrs.get("T", float(grid["T"].iloc[0])), grid.attrs.get("t")
     wide = grid.pivot(index="recency", columns="frequency", values=value).sort_index(ascending=False)
@@ -100,7 +94,7 @@ def plot_holdout_by_frequency(table: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(9, 4.5))
+    ax = get_ax(ax, figsize=(9, 4.5))
     d = table.drop(index="all", errors="ignore")
     x = np.arange(len(d))
     ax.bar(x, d["actual"], color="#cfd6dd", label="actual", width=0.6)
@@ -131,7 +125,7 @@ def plot_clv_distribution(predictions: pd.DataFrame, *, currency: str = "", ax=N
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(9, 4))
+    ax = get_ax(ax, figsize=(9, 4))
     v = predictions["clv"].to_numpy(dtype=float)
     v = v[np.isfinite(v)]
     floor = max(np.quantile(v, 0.01), 1e-2) if len(v) else 1e-2
@@ -171,7 +165,7 @@ def plot_top_customers(predictions: pd.DataFrame, *, top: int = 20, currency: st
     matplotlib Axes
     """
     d = predictions.nlargest(top, "clv").iloc[::-1]
-    ax = _ax(ax, figsize=(9, 0.3 * len(d) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.3 * len(d) + 1.5))
     y = np.arange(len(d))
     ax.barh(y, d["clv"], color="#3e7cb1", label="predicted CLV")
     ax.scatter(d["historical_clv"], y, color="#d9822b", zorder=3, label="revenue to date")

@@ -5,13 +5,12 @@
 from __future__ import annotations
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
 from ..analysis.forecast.series import period_lengths
-from . import currency_formatter
+from . import currency_formatter, date_axis, get_ax
 
 __all__ = [
     "plot_history",
@@ -29,16 +28,6 @@ _BLUE, _ORANGE, _GREY, _RED, _GREEN = "#3e7cb1", "#d9822b", "#9aa5b1", "#ba2525"
 _WORDS = {"revenue": "revenue", "orders": "orders", "active_customers": "active customers"}
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _dates(ax) -> None:
-    loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
 
 def _money_or_count(ax, currency: str | None) -> None:
@@ -66,7 +55,7 @@ def plot_history(series: pd.DataFrame, *, y: str = "revenue", freq: str = "W",
     currency : str, optional
         Format the axis as money.
     """
-    ax = _ax(ax, figsize=(10, 3.2))
+    ax = get_ax(ax, figsize=(10, 3.2))
     per = {"D": "day", "W": "week", "M": "month", "Q": "quarter"}[freq]
     v = series[y].astype(float)
     partial = ~series["complete"].to_numpy(dtype=bool)
@@ -78,7 +67,7 @@ def plot_history(series: pd.DataFrame, *, y: str = "revenue", freq: str = "W",
         ax.plot(series.index[partial], v[partial], color=_BLUE, linestyle="none", marker="o",
                 markerfacecolor="white", markersize=4, label="partial period (scaled to a whole one)")
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
-    _dates(ax)
+    date_axis(ax, minticks=4, maxticks=10)
     _money_or_count(ax, currency)
     ax.set_ylim(bottom=0)
     word = _WORDS.get(y, y.replace("_", " "))
@@ -94,14 +83,14 @@ def plot_trend(components: pd.DataFrame, *, currency: str | None = None, ax=None
     components : DataFrame
         :meth:`crmkit.analysis.forecast.SalesForecaster.components` (log scale).
     """
-    ax = _ax(ax, figsize=(10, 3.2))
+    ax = get_ax(ax, figsize=(10, 3.2))
     observed = np.expm1(components["observed"])
     ax.plot(components.index, observed.rolling(7, center=True, min_periods=1).mean(), color=_GREY,
             linewidth=1, label="sales, 7-day average")
     ax.plot(components.index, np.expm1(components["trend"]), color=_BLUE, linewidth=2,
             label="underlying level (weekdays, season, festivals taken out)")
     ax.legend(loc="upper left", frameon=False, fontsize=8)
-    _dates(ax)
+    date_axis(ax, minticks=4, maxticks=10)
     _money_or_count(ax, currency)
     ax.set_ylim(bottom=0)
     ax.set(xlabel="", ylabel="per day", title="Trend: the underlying level of daily sales")
@@ -116,7 +105,7 @@ def plot_weekday_effects(weekdays: pd.DataFrame, *, ax=None):
     weekdays : DataFrame
         :func:`crmkit.analysis.forecast.weekday_effects`.
     """
-    ax = _ax(ax, figsize=(5, 3.2))
+    ax = get_ax(ax, figsize=(5, 3.2))
     pct = 100 * (weekdays["factor"] - 1)
     err = np.vstack([pct - 100 * (weekdays["lower"] - 1), 100 * (weekdays["upper"] - 1) - pct])
     colors = np.where(pct >= 0, _BLUE, _ORANGE)
@@ -135,7 +124,7 @@ def plot_yearly_curve(curve: pd.DataFrame, *, ax=None):
     curve : DataFrame
         :func:`crmkit.analysis.forecast.yearly_curve`.
     """
-    ax = _ax(ax, figsize=(5, 3.2))
+    ax = get_ax(ax, figsize=(5, 3.2))
     if curve.empty:
         ax.text(0.5, 0.5, "No yearly curve:\nless than two years of history", ha="center",
                 va="center", transform=ax.transAxes, color="#555555")
@@ -165,7 +154,7 @@ def plot_festival_effects(festivals: pd.DataFrame, *, top: int = 12, ax=None):
         The largest effects (up or down).
     """
     d = festivals.head(top).iloc[::-1]
-    ax = _ax(ax, figsize=(6, 0.35 * len(d) + 1.2))
+    ax = get_ax(ax, figsize=(6, 0.35 * len(d) + 1.2))
     if d.empty:
         ax.text(0.5, 0.5, "No festival days in the history", ha="center", va="center",
                 transform=ax.transAxes, color="#555555")
@@ -205,7 +194,7 @@ def plot_backtest(bt: pd.DataFrame, *, candidates: list[str], labels: dict | Non
     origin : date-like, optional
         Default: the latest origin.
     """
-    ax = _ax(ax, figsize=(10, 3.5))
+    ax = get_ax(ax, figsize=(10, 3.5))
     origin = bt["origin"].max() if origin is None else pd.Timestamp(origin)
     d = bt[bt["origin"] == origin]
     first = d[d["candidate"] == d["candidate"].iloc[0]].set_index("date")["actual"]
@@ -222,7 +211,7 @@ def plot_backtest(bt: pd.DataFrame, *, candidates: list[str], labels: dict | Non
             ax.fill_between(f.index, f["lower"].rolling(7, min_periods=1).mean(),
                             f["upper"].rolling(7, min_periods=1).mean(), color=color, alpha=0.15)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False, fontsize=8, ncols=3)
-    _dates(ax)
+    date_axis(ax, minticks=4, maxticks=10)
     _money_or_count(ax, currency)
     ax.set_ylim(bottom=0)
     ax.set(xlabel="", ylabel="per day (7-day average)",
@@ -248,7 +237,7 @@ def plot_forecast(history: pd.Series, forecast: pd.DataFrame, *, actual: pd.Seri
     interval : float, default 0.8
         For the legend.
     """
-    ax = _ax(ax, figsize=(11, 4))
+    ax = get_ax(ax, figsize=(11, 4))
     h = history.iloc[-int(days_shown):]
     ax.plot(h.index, h, color=_GREY, linewidth=0.6, label="per day")
     ax.plot(h.index, h.rolling(7, center=True, min_periods=1).mean(), color=_BLUE, linewidth=1.8,
@@ -262,7 +251,7 @@ def plot_forecast(history: pd.Series, forecast: pd.DataFrame, *, actual: pd.Seri
                 label="what happened (7-day average)")
     ax.axvline(h.index[-1], color="#444444", linewidth=0.8, linestyle="--")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False, fontsize=8, ncols=5)
-    _dates(ax)
+    date_axis(ax, minticks=4, maxticks=10)
     _money_or_count(ax, currency)
     ax.set_ylim(bottom=0)
     ax.set(xlabel="", ylabel="per day", title="Daily sales: the last year and the forecast")
@@ -286,7 +275,7 @@ def plot_monthly_forecast(history: pd.DataFrame, table: pd.DataFrame, *, y: str 
         Monthly actuals of forecast months (``compare_with_actual``'s ``actual``),
         drawn as black marks.
     """
-    ax = _ax(ax, figsize=(11, 3.8))
+    ax = get_ax(ax, figsize=(11, 3.8))
     h = history.iloc[-int(months_shown):]
     full = h["complete"].to_numpy(dtype=bool)
     hl = [f"{d:%Y-%m}" for d in h.index]
@@ -320,7 +309,7 @@ def plot_segment_forecast(segments: pd.DataFrame, *, period_label: str, currency
         The quarter, for the title.
     """
     d = segments.iloc[::-1]
-    ax = _ax(ax, figsize=(8, 0.5 * len(d) + 1.3))
+    ax = get_ax(ax, figsize=(8, 0.5 * len(d) + 1.3))
     err = np.vstack([d["forecast"] - d["lower"], d["upper"] - d["forecast"]])
     ax.barh(d.index, d["forecast"], color=_ORANGE, alpha=0.85, xerr=err, capsize=3, ecolor="#444444",
             label=f"forecast ({interval:.0%} range)")

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import currency_formatter
+from . import currency_formatter, empty_ax, get_ax
 
 __all__ = [
     "OUTCOME_COLORS",
@@ -28,16 +27,6 @@ _BLUE = "#3e7cb1"
 _PCT = mticker.PercentFormatter(xmax=1, decimals=0)
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _empty(ax, text: str):
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
-    return ax
 
 
 def plot_funnel(counts: pd.DataFrame, *, conversion: pd.DataFrame | None = None, ax=None):
@@ -56,9 +45,9 @@ def plot_funnel(counts: pd.DataFrame, *, conversion: pd.DataFrame | None = None,
     -------
     Axes
     """
-    ax = _ax(ax, figsize=(9, 4.2))
+    ax = get_ax(ax, figsize=(9, 4.2))
     if counts.empty or counts["deals"].max() == 0:
-        return _empty(ax, "no deals")
+        return empty_ax(ax, "no deals")
     n = len(counts)
     y = np.arange(n)
     colors = [_BLUE] * (n - 1) + [OUTCOME_COLORS["won"]]
@@ -96,9 +85,9 @@ def plot_stage_times(conversion: pd.DataFrame, *, ax=None):
     -------
     Axes
     """
-    ax = _ax(ax, figsize=(9, 3.5))
+    ax = get_ax(ax, figsize=(9, 3.5))
     if conversion.empty:
-        return _empty(ax, "no stage history")
+        return empty_ax(ax, "no stage history")
     d = conversion.reset_index(drop=True)
     y = np.arange(len(d))
     ax.barh(y, d["median_days"], color=_BLUE, height=0.55, label="median (half of the deals leave sooner)")
@@ -141,11 +130,11 @@ def plot_conversion_heatmap(table: pd.DataFrame, *, by: str, value: str = "conve
     Axes
     """
     if table.empty:
-        return _empty(_ax(ax), "no deals")
+        return empty_ax(get_ax(ax), "no deals")
     stages = table.sort_values("stage_index")["deal_stage"].astype(str).unique().tolist()
     m = table.pivot_table(index=by, columns="deal_stage", values=value, observed=True).reindex(columns=stages)
     n = table.pivot_table(index=by, columns="deal_stage", values="entered", observed=True).reindex(columns=stages)
-    ax = _ax(ax, figsize=(9, 0.45 * len(m) + 1.6))
+    ax = get_ax(ax, figsize=(9, 0.45 * len(m) + 1.6))
     few = (n < min_deals).to_numpy()
     annot = np.where(np.isnan(m.to_numpy()), "",
                      [[f"{100 * v:.0f}%\n({c:,.0f})" for v, c in zip(rv, rc)]
@@ -172,9 +161,9 @@ def plot_cohorts(cohorts: pd.DataFrame, *, ax=None):
     -------
     Axes
     """
-    ax = _ax(ax, figsize=(10, 4))
+    ax = get_ax(ax, figsize=(10, 4))
     if cohorts.empty:
-        return _empty(ax, "no deals")
+        return empty_ax(ax, "no deals")
     x = np.arange(len(cohorts))
     bottom = np.zeros(len(cohorts))
     for outcome, col in (("won", "won"), ("lost", "lost"), ("open", "still_open")):
@@ -208,9 +197,9 @@ def plot_bottleneck(table: pd.DataFrame, *, dimension: str | None = None, curren
     -------
     Axes
     """
-    ax = _ax(ax, figsize=(9, 3.6))
+    ax = get_ax(ax, figsize=(9, 3.6))
     if table.empty:
-        return _empty(ax, "no groups with enough deals to compare")
+        return empty_ax(ax, "no groups with enough deals to compare")
     dim = dimension or table.iloc[0]["dimension"]
     d = table[table["dimension"] == dim].pivot_table(index=["stage_index", "deal_stage"], columns="kind",
                                                       values="cost", observed=True).reset_index()
@@ -244,9 +233,9 @@ def plot_win_chance(curves: pd.DataFrame, *, ax=None):
     -------
     Axes
     """
-    ax = _ax(ax, figsize=(9, 4))
+    ax = get_ax(ax, figsize=(9, 4))
     if curves.empty:
-        return _empty(ax, "no stage history")
+        return empty_ax(ax, "no stage history")
     for (_k, stage), c in curves.groupby(["stage_index", "deal_stage"], sort=True):
         ax.plot(c["days_in_stage"], c["win_chance"], label=str(stage), linewidth=2)
     ax.yaxis.set_major_formatter(_PCT)
@@ -271,10 +260,10 @@ def plot_pipeline(by_stage: pd.DataFrame, *, currency: str = "¥", ax=None):
     -------
     Axes
     """
-    ax = _ax(ax, figsize=(9, 4))
+    ax = get_ax(ax, figsize=(9, 4))
     d = by_stage[by_stage.iloc[:, 0] != "total"]
     if d.empty:
-        return _empty(ax, "no open deals")
+        return empty_ax(ax, "no open deals")
     x = np.arange(len(d))
     w = 0.27
     for i, (col, label, color) in enumerate((("open_value", "open value", "#9aa5b1"),

@@ -12,6 +12,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..analysis.lifecycle.lifecycle import NOT_YET, STAGES
+from . import get_ax
 
 __all__ = [
     "STAGE_COLORS",
@@ -37,11 +38,6 @@ STAGE_COLORS = {
 _PCT = mticker.PercentFormatter(xmax=1, decimals=0)
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
 
 def _label(stage: str) -> str:
     return stage.replace("_", " ")
@@ -65,7 +61,7 @@ def plot_stage_counts(counts: pd.DataFrame, *, previous: pd.DataFrame | None = N
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(9, 4))
+    ax = get_ax(ax, figsize=(9, 4))
     y = np.arange(len(counts))
     h = 0.4 if previous is not None else 0.7
     colors = [STAGE_COLORS[s] for s in counts["stage"]]
@@ -98,7 +94,7 @@ def plot_transition_matrix(transitions: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(9, 5))
+    ax = get_ax(ax, figsize=(9, 5))
     rows = [s for s in (NOT_YET, *STAGES) if s in set(transitions["from_stage"])]
     cols = [s for s in STAGES if s in set(transitions["to_stage"])]
     share = transitions.pivot(index="from_stage", columns="to_stage", values="share").reindex(
@@ -147,7 +143,7 @@ def plot_stage_flow(transitions: pd.DataFrame, *, labels: tuple[str, str] = ("be
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(10, 6))
+    ax = get_ax(ax, figsize=(10, 6))
     order = [NOT_YET, *STAGES]
     t = transitions.loc[transitions["customers"] > 0]
     if t.empty:
@@ -210,7 +206,7 @@ def plot_tier_migration(counts: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(7, 4.5))
+    ax = get_ax(ax, figsize=(7, 4.5))
     levels = ["high", "medium", "low", "none"]
     m = counts.pivot(index="tier_before", columns="tier_after", values="customers").reindex(
         index=levels, columns=levels)
@@ -252,7 +248,7 @@ def plot_cohort_heatmap(cohorts: pd.DataFrame, *, value: str = "retention", freq
         d = d.loc[d["period_number"] <= max_periods]
     m = d.pivot(index="cohort", columns="period_number", values=value).sort_index()
     m.index = [f"{c:%Y-%m}" for c in m.index]
-    ax = _ax(ax, figsize=(min(14, 2 + 0.55 * m.shape[1]), min(12, 1.5 + 0.32 * m.shape[0])))
+    ax = get_ax(ax, figsize=(min(14, 2 + 0.55 * m.shape[1]), min(12, 1.5 + 0.32 * m.shape[0])))
     share = value in ("retention", "revenue_retention")
     vmax = None
     if share and m.shape[1] > 1:
@@ -296,7 +292,7 @@ def plot_retention_curves(curves: pd.DataFrame, *, min_customers: int = 30, max_
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     d = curves.loc[(curves["customers"] >= min_customers) & (curves["period_number"] > 0)]
     if max_periods is not None:
         d = d.loc[d["period_number"] <= max_periods]
@@ -336,7 +332,7 @@ def plot_survival(survival: pd.DataFrame, *, ci: bool | None = None, max_days: f
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     palette = sns.color_palette("tab10", survival["group"].nunique())
     if ci is None:
         ci = survival["group"].nunique() <= 3

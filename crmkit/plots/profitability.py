@@ -4,12 +4,11 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from .channels import money_axis
+from . import empty_ax, get_ax, money_axis
 
 __all__ = [
     "COST_COLORS",
@@ -32,16 +31,6 @@ _GREEN, _RED = "#2f8132", "#ba2525"
 _PCT = mticker.PercentFormatter(xmax=1, decimals=0)
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _empty(ax, text: str):
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
-    return ax
 
 
 def plot_whale_curve(curve: pd.DataFrame, summary: dict, *, ax=None, what: str = "profit"):
@@ -56,9 +45,9 @@ def plot_whale_curve(curve: pd.DataFrame, summary: dict, *, ax=None, what: str =
     what : str, default "profit"
         What is accumulated, for the labels ("revenue" when the export has no costs).
     """
-    ax = _ax(ax, figsize=(9, 5))
+    ax = get_ax(ax, figsize=(9, 5))
     if curve.empty or curve["profit_share"].isna().all():
-        return _empty(ax, f"total {what} is not positive: no whale curve")
+        return empty_ax(ax, f"total {what} is not positive: no whale curve")
     x, y = curve["customer_share"], curve["profit_share"]
     ax.plot(x, y, color="#3e7cb1", lw=2)
     ax.axhline(1, color="black", lw=0.8, ls="--")
@@ -91,9 +80,9 @@ def plot_profit_deciles(deciles: pd.DataFrame, *, currency: str = "¥", ax=None,
     deciles : DataFrame
         :func:`crmkit.analysis.profitability.profit_deciles`.
     """
-    ax = _ax(ax, figsize=(9, 4))
+    ax = get_ax(ax, figsize=(9, 4))
     if deciles.empty:
-        return _empty(ax, "no customers")
+        return empty_ax(ax, "no customers")
     p = deciles["profit"]
     ax.bar(deciles.index.astype(str), p, color=np.where(p >= 0, _GREEN, _RED))
     for i, (d, v) in enumerate(p.items()):
@@ -119,9 +108,9 @@ def plot_profit_by(table: pd.DataFrame, *, group_label: str, currency: str = "¥
     what : str, default "profit"
         "revenue" when the export has no costs (nobody can lose money: not annotated).
     """
-    ax = _ax(ax, figsize=(8, 0.45 * max(len(table), 3) + 1.2))
+    ax = get_ax(ax, figsize=(8, 0.45 * max(len(table), 3) + 1.2))
     if table.empty:
-        return _empty(ax, "no customers")
+        return empty_ax(ax, "no customers")
     d = table.sort_values("profit_per_customer")
     y = np.arange(len(d))
     v = d["profit_per_customer"]
@@ -149,10 +138,10 @@ def plot_cost_structure(structure: pd.DataFrame, *, ax=None):
     """
     from ..analysis.profitability.profit import COMPONENTS
 
-    ax = _ax(ax, figsize=(9, 3.2))
+    ax = get_ax(ax, figsize=(9, 3.2))
     d = structure.drop(index="all", errors="ignore").dropna(subset=["profit"])
     if d.empty:
-        return _empty(ax, "no revenue")
+        return empty_ax(ax, "no revenue")
     names = {"product_cost": "product cost", "discounts": "discounts", "shipping": "shipping",
              "returns": "returns", "service": "service"}
     y = np.arange(len(d))
@@ -192,10 +181,10 @@ def plot_profit_clv(values: pd.DataFrame, *, currency: str = "¥", ax=None):
     values : DataFrame
         :func:`crmkit.analysis.profitability.profit_clv` (``clv``, ``profit_clv``).
     """
-    ax = _ax(ax, figsize=(8, 5))
+    ax = get_ax(ax, figsize=(8, 5))
     d = values.dropna(subset=["clv", "profit_clv"])
     if d.empty:
-        return _empty(ax, "no CLV")
+        return empty_ax(ax, "no CLV")
     neg = d["profit_clv"] < 0
     ax.scatter(d.loc[~neg, "clv"], d.loc[~neg, "profit_clv"], s=6, alpha=0.4, color=_GREEN,
                label="expected to make money")

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import currency_formatter
+from . import currency_formatter, get_ax
 
 __all__ = [
     "VERDICT_COLORS",
@@ -24,11 +23,6 @@ VERDICT_COLORS = {"above the team": "#2f8132", "within the noise": "#7a8793", "b
                   "no closed deals": "#d3d8de"}
 _PCT = mticker.PercentFormatter(xmax=1, decimals=0)
 
-
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def plot_win_rates(rates: pd.DataFrame, *, ax=None):
@@ -45,7 +39,7 @@ def plot_win_rates(rates: pd.DataFrame, *, ax=None):
     Axes
     """
     d = rates[rates["closed_deals"] > 0]
-    ax = _ax(ax, figsize=(9, 0.45 * len(d) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.45 * len(d) + 1.5))
     y = np.arange(len(d))
     colors = [VERDICT_COLORS.get(v, "#7a8793") for v in d["verdict"]]
     ax.hlines(y, d["win_rate_low"], d["win_rate_high"], color=colors, linewidth=3, alpha=0.6)
@@ -77,7 +71,7 @@ def plot_win_rate_matrix(matrix: pd.DataFrame, *, ax=None):
     -------
     Axes
     """
-    ax = _ax(ax, figsize=(8, 6))
+    ax = get_ax(ax, figsize=(8, 6))
     annot = matrix.map(lambda v: "" if not np.isfinite(v) else f"{100 * v:.0f}%")
     sns.heatmap(100 * matrix, annot=annot, fmt="", cmap="RdBu", vmin=0, vmax=100, center=50, ax=ax,
                 linewidths=0.5, cbar_kws={"label": "% chance the row wins more often"}, annot_kws={"fontsize": 8})
@@ -103,7 +97,7 @@ def plot_target_completion(scorecard: pd.DataFrame, *, elapsed: float | None = N
     Axes
     """
     d = scorecard[scorecard["target"].notna()].sort_values("target_completion", ascending=False)
-    ax = _ax(ax, figsize=(9, 0.45 * len(d) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.45 * len(d) + 1.5))
     if d.empty:
         ax.text(0.5, 0.5, "no targets for this period", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
@@ -141,7 +135,7 @@ def plot_deal_sizes(won: pd.DataFrame, *, order=None, currency: str = "¥", ax=N
     """
     d = won[won["amount"] > 0]
     order = list(order) if order is not None else sorted(d["owner"].unique())
-    ax = _ax(ax, figsize=(9, 0.45 * len(order) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.45 * len(order) + 1.5))
     values = [d.loc[d["owner"] == o, "amount"].to_numpy() for o in order]
     y = np.arange(len(order))
     has = [i for i, v in enumerate(values) if len(v)]

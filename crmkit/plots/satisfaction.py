@@ -6,13 +6,12 @@ axis labels are words (the title is the chart's alt text).
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
 from ..labels import label
+from . import date_axis, get_ax
 
 __all__ = [
     "plot_score_trend",
@@ -28,16 +27,6 @@ __all__ = [
 _MAIN, _LIGHT, _BAD, _GOOD, _GREY = "#3e7cb1", "#a9c6e0", "#ba2525", "#2f8132", "#9a9a9a"
 
 
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _dates(ax):
-    loc = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
 
 def plot_score_trend(trend: pd.DataFrame, *, score: str = "nps", period=None, ax=None):
@@ -51,7 +40,7 @@ def plot_score_trend(trend: pd.DataFrame, *, score: str = "nps", period=None, ax
     period : Period, optional
         Shaded.
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     t = trend.loc[trend["responses" if score == "nps" else "csat_responses"] > 0]
     x = t.index
     ax.fill_between(x, t[f"{score}_low"], t[f"{score}_high"], color=_LIGHT, alpha=0.6, label="95% interval")
@@ -64,7 +53,7 @@ def plot_score_trend(trend: pd.DataFrame, *, score: str = "nps", period=None, ax
     else:
         ax.axhline(0, color=_GREY, linewidth=0.8)
         ylabel, title = "NPS (% promoters - % detractors)", "NPS per month, with its 95% interval"
-    _dates(ax)
+    date_axis(ax)
     ax.legend(loc="lower left", frameon=False, fontsize="small")
     ax.set(title=title, xlabel="month of the answer", ylabel=ylabel)
     return ax
@@ -83,7 +72,7 @@ def plot_group_scores(table: pd.DataFrame, *, score: str = "nps", title: str | N
         The overall value, drawn as a dashed line.
     """
     t = table.loc[table["responses" if score == "nps" else "csat_responses"] > 0].iloc[::-1]
-    ax = _ax(ax, figsize=(7, 0.45 * len(t) + 1.4))
+    ax = get_ax(ax, figsize=(7, 0.45 * len(t) + 1.4))
     y = np.arange(len(t))
     small = t["small"].to_numpy(dtype=bool)
     for on, colour in ((~small, _MAIN), (small, _GREY)):
@@ -119,7 +108,7 @@ def plot_driver_effects(effects: pd.DataFrame, *, names: dict | None = None, ax=
         Words per term (default: the driver's label and level).
     """
     e = effects.iloc[::-1]
-    ax = _ax(ax, figsize=(8, 0.38 * len(e) + 1.4))
+    ax = get_ax(ax, figsize=(8, 0.38 * len(e) + 1.4))
     y = np.arange(len(e))
     colours = np.where(~e["significant"].to_numpy(dtype=bool), _GREY,
                        np.where(e["effect"].to_numpy() < 0, _BAD, _GOOD))
@@ -144,13 +133,13 @@ def plot_driver_effects(effects: pd.DataFrame, *, names: dict | None = None, ax=
 
 def plot_complaint_trend(trend: pd.DataFrame, *, period=None, ax=None):
     """Complaints per 1,000 orders per month (:func:`crmkit.analysis.satisfaction.complaint_trend`)."""
-    ax = _ax(ax)
+    ax = get_ax(ax)
     ax.plot(trend.index, trend["per_1000_orders"], marker="o", color=_BAD)
     if period is not None:
         ax.axvspan(period.start, period.end, color="#f2c14e", alpha=0.2, label="report period")
         ax.legend(loc="upper left", frameon=False)
     ax.set_ylim(bottom=0)
-    _dates(ax)
+    date_axis(ax)
     ax.set(title="Complaints per 1,000 orders, by month", xlabel="month", ylabel="complaints per 1,000 orders")
     return ax
 
@@ -162,7 +151,7 @@ def plot_resolution_curve(tickets: pd.DataFrame, *, as_of, sla_hours: float, sta
     from ..analysis.satisfaction.service import complaints_in
     from ..analysis.stats import kaplan_meier
 
-    ax = _ax(ax)
+    ax = get_ax(ax)
     c = complaints_in(tickets, start=start, as_of=as_of)
     end = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
     resolved = c["resolved_at"] if "resolved_at" in c else pd.Series(pd.NaT, index=c.index)
@@ -186,7 +175,7 @@ def plot_resolution_curve(tickets: pd.DataFrame, *, as_of, sla_hours: float, sta
 
 def plot_backlog(bands: pd.DataFrame, *, ax=None):
     """Open tickets by age, complaints and other tickets stacked."""
-    ax = _ax(ax, figsize=(8, 3.2))
+    ax = get_ax(ax, figsize=(8, 3.2))
     left = np.zeros(len(bands))
     y = np.arange(len(bands))[::-1]
     for col, colour in (("complaints", _BAD), ("other tickets", _LIGHT)):
@@ -202,7 +191,7 @@ def plot_backlog(bands: pd.DataFrame, *, ax=None):
 def plot_complainer_comparison(table: pd.DataFrame, *, horizon_days: int = 90, ax=None):
     """Churn rate of complainers, of comparable non-complainers and of all others (bars),
     with the interval of the difference on the complainers' bar."""
-    ax = _ax(ax, figsize=(7, 3.2))
+    ax = get_ax(ax, figsize=(7, 3.2))
     r = table.loc["churned"]
     values = [r["complainers"], r["matched"], r["all_others"]]
     names = ["complainers", "comparable non-complainers\n(same value tier and tenure)", "all non-complainers"]
@@ -222,7 +211,7 @@ def plot_complainer_comparison(table: pd.DataFrame, *, horizon_days: int = 90, a
 
 def plot_referral_rates(table: pd.DataFrame, *, ax=None):
     """Referrals per 100 customer-years after the first answer, by NPS group, with intervals."""
-    ax = _ax(ax, figsize=(7, 3.2))
+    ax = get_ax(ax, figsize=(7, 3.2))
     t = table
     x = np.arange(len(t))
     colours = [{"promoter": _GOOD, "passive": _GREY, "detractor": _BAD}.get(g, _MAIN) for g in t.index]

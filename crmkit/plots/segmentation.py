@@ -4,11 +4,12 @@ and returns the Axes; the frames come from :mod:`crmkit.analysis.segmentation`.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
+
+from . import get_ax
 
 __all__ = [
     "plot_segment_shares",
@@ -22,11 +23,6 @@ __all__ = [
 
 _PCT = mticker.PercentFormatter(xmax=1, decimals=0)
 
-
-def _ax(ax, figsize=None):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def plot_segment_shares(table: pd.DataFrame, *, title: str = "Customers and revenue by segment",
@@ -46,7 +42,7 @@ def plot_segment_shares(table: pd.DataFrame, *, title: str = "Customers and reve
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(9, 0.45 * len(table) + 1.5))
+    ax = get_ax(ax, figsize=(9, 0.45 * len(table) + 1.5))
     name = table.index.name or "group"
     long = (table[["customer_share", "revenue_share"]]
             .rename(columns={"customer_share": "share of customers", "revenue_share": "share of revenue"})
@@ -84,7 +80,7 @@ def plot_rf_heatmap(grid: pd.DataFrame, *, value: str = "customers", currency: s
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(9, 6.5))
+    ax = get_ax(ax, figsize=(9, 6.5))
     mat = grid.pivot(index="r_score", columns="f_score", values=value).sort_index(ascending=False)
     names = grid.pivot(index="r_score", columns="f_score", values="segment").reindex_like(mat)
     if value == "customers":
@@ -120,7 +116,7 @@ def plot_revenue_concentration(curve: pd.DataFrame, *, thresholds=(0.8, 0.95), a
     -------
     matplotlib Axes
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     step = max(1, len(curve) // 2000)  # a few thousand points draw the same line
     c = curve.iloc[np.r_[np.arange(0, len(curve), step), len(curve) - 1]]
     ax.plot(c["customer_share"], c["revenue_share"], color="#3e7cb1", label="customers, best spender first")
@@ -157,7 +153,7 @@ def plot_k_selection(scores: pd.DataFrame, *, chosen: int | None = None, ax=None
     matplotlib Axes
         The silhouette axes (the inertia is drawn on a twin axis).
     """
-    ax = _ax(ax)
+    ax = get_ax(ax)
     ax.plot(scores.index, scores["silhouette"], marker="o", color="#3e7cb1", label="silhouette (left)")
     ax2 = ax.twinx()
     ax2.plot(scores.index, scores["inertia"], marker=".", color="#9aa5b1", linestyle="--",
@@ -190,7 +186,7 @@ def plot_cluster_profiles(profiles: pd.DataFrame, *, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(8, 0.6 * len(profiles) + 1.5))
+    ax = get_ax(ax, figsize=(8, 0.6 * len(profiles) + 1.5))
     mat = profiles[["r_score", "f_score", "m_score"]].rename(columns={
         "r_score": "recency (R)", "f_score": "frequency (F)", "m_score": "spend (M)"})
     mat.index = [f"cluster {c}: {100 * p['customer_share']:.0f}% of customers, "
@@ -217,7 +213,7 @@ def plot_planted_crosstab(crosstab: pd.DataFrame, *, title: str = "Planted custo
     -------
     matplotlib Axes
     """
-    ax = _ax(ax, figsize=(8, 3.2))
+    ax = get_ax(ax, figsize=(8, 3.2))
     sns.heatmap(crosstab, annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, ax=ax,
                 linewidths=0.5, linecolor="white", cbar_kws={"label": "share of type"})
     ax.set(xlabel=str(crosstab.columns.name or ""), ylabel="planted customer type", title=title)

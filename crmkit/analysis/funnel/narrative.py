@@ -33,12 +33,7 @@ def window_words(window_days: int | None, as_of) -> str:
     >>> window_words(365, pd.Timestamp("2025-12-30")), window_words(90, pd.Timestamp("2025-12-30"))
     ('the 12 months to 2025-12-30', 'the 90 days to 2025-12-30')
     """
-    day = fmt.date(pd.Timestamp(as_of))
-    if window_days is None:
-        return f"all deals up to {day}"
-    if window_days % 365 == 0:
-        return f"the {12 * window_days // 365} months to {day}"
-    return f"the {window_days} days to {day}"
+    return fmt.window(window_days, as_of, items="deals")
 
 
 def group_words(dimension: str, group: str) -> str:

@@ -57,12 +57,7 @@ def window_words(lookback_days: int | None, as_of) -> str:
     >>> window_words(None, pd.Timestamp("2025-12-30"))
     'all orders up to 2025-12-30'
     """
-    day = fmt.date(pd.Timestamp(as_of))
-    if lookback_days is None:
-        return f"all orders up to {day}"
-    if lookback_days % 365 == 0:
-        return f"the {12 * lookback_days // 365} months to {day}"
-    return f"the {lookback_days} days to {day}"
+    return fmt.window(lookback_days, as_of, items="orders")
 
 
 def _group_phrase(dimension: str, group: str) -> str:
